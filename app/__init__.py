@@ -1,0 +1,70 @@
+"""Application factory."""
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import Config
+from app.extensions import babel, db, migrate
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    app.config.from_pyfile("config.py", silent=True)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _default_settings(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    babel.init_app(app, default_translation_directories=str(Path(app.root_path) / "translations"))
+    _configure_sqlite(app)
+
+    from handlers import connect_subscribers
+
+    connect_subscribers()
+
+    from app.api import bp as api_bp
+    from app.cli import register_cli
+    from app.errors_http import register_error_handlers
+
+    app.register_blueprint(api_bp)
+    register_error_handlers(app)
+    register_cli(app)
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change otherwise
+    return app
+
+
+def _default_settings(app: Flask) -> None:
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'atiende.sqlite'}"
+    if not app.config["SECRET_KEY"]:
+        key_file = instance / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """SQLite: enforce foreign keys and wait for a busy writer instead of failing at once."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=15000")
+            cur.close()

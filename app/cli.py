@@ -1,0 +1,49 @@
+"""Command-line tools: ``flask --app app processes deploy``, ``flask --app app demo load``, ..."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+
+from app.errors import DeployError
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.group("processes", help="Despliegue de los procesos BPMN/DMN de processes/.")
+    def processes():
+        pass
+
+    @processes.command("deploy", help="Valida y despliega processes/; versiona lo que cambió.")
+    @click.option("--directory", default=None, help="Carpeta con los .bpmn/.dmn (por defecto processes/).")
+    def deploy_cmd(directory):
+        from app.services import process_service
+
+        try:
+            results = process_service.deploy_directory(directory or current_app.config["PROCESSES_DIR"])
+        except DeployError as err:
+            for problem in getattr(err, "all", [err]):
+                click.echo(f"ERROR {problem}", err=True)
+            click.echo("Despliegue rechazado: las versiones vigentes siguen activas.", err=True)
+            sys.exit(1)
+        for r in results:
+            state = "nueva versión" if r.created else "sin cambios"
+            click.echo(f"{r.process_id}: v{r.version} ({state})")
+
+    @processes.command("list", help="Versiones desplegadas.")
+    def list_cmd():
+        from app.services import process_service
+
+        for v in process_service.versions():
+            click.echo(f"{v.process_id} v{v.version} {v.content_hash[:12]} {v.deployed_at:%Y-%m-%d %H:%M}")
+
+    @app.cli.group("demo", help="Datos de demostración.")
+    def demo():
+        pass
+
+    @demo.command("load", help="Crea equipos, personal de cada carril y clientes de ejemplo.")
+    def load_cmd():
+        from app.services import demo_service
+
+        demo_service.load_demo()
+        click.echo("Datos de demostración cargados.")

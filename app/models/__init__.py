@@ -1,0 +1,11 @@
+"""All models, importable from one place (Alembic autogenerate sees them through here)."""
+from app.models.outbox import OutboxMessage
+from app.models.people import ROLES, ApiToken, Customer, CustomerInteraction, Team, User, team_members
+from app.models.process import HumanTask, ProcessVersion, WorkflowInstance
+from app.models.ticket import CHANNELS, PRIORITIES, STATUSES, Ticket, TicketEvent
+
+__all__ = [
+    "ApiToken", "CHANNELS", "Customer", "CustomerInteraction", "HumanTask", "OutboxMessage", "PRIORITIES",
+    "ProcessVersion", "ROLES", "STATUSES", "Team", "Ticket", "TicketEvent", "User", "WorkflowInstance",
+    "team_members",
+]

@@ -1,0 +1,133 @@
+"""Tickets (complaints now; claims and incidents later), their timeline and statuses."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.i18n import _l
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+from app.models.people import Customer, Team, User
+from app.models.types import UTCDateTime
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    label: object  # lazy Spanish label
+    public: bool  # the customer is told when the ticket enters it
+    terminal: bool = False
+
+
+STATUSES = {
+    s.code: s
+    for s in (
+        Status("received", _l("Received"), True),
+        Status("rejected", _l("Rejected"), True, terminal=True),
+        Status("open", _l("Open"), True),
+        Status("assigned", _l("Assigned"), True),
+        Status("diagnosing", _l("In diagnosis"), True),
+        Status("waiting_customer", _l("Waiting for the customer"), True),
+        Status("in_progress", _l("Repair in progress"), True),
+        Status("visit_scheduled", _l("On-site visit scheduled"), True),
+        Status("testing", _l("Functional tests"), False),
+        Status("pending_confirmation", _l("Pending your confirmation"), True),
+        Status("reopened", _l("Reopened"), True),
+        Status("resolved", _l("Resolved"), True),
+        Status("closed", _l("Closed"), True, terminal=True),
+    )
+}
+
+KIND_PREFIX = {"complaint": "Q"}
+CHANNELS = ("portal", "phone", "email", "social")
+# Codes as the analysts write them in the DMN tables.
+PRIORITIES = ("alta", "media", "baja")
+
+
+class Ticket(db.Model):
+    __tablename__ = "ticket"
+    __table_args__ = (Index("ix_ticket_customer_status", "customer_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="complaint")
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    service_address: Mapped[str] = mapped_column(Text, default="")
+    equipment_brand: Mapped[str] = mapped_column(String(80), default="")
+    equipment_model: Mapped[str] = mapped_column(String(80), default="")
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    reported_priority: Mapped[str | None] = mapped_column(String(10))
+    priority: Mapped[str | None] = mapped_column(String(10), index=True)
+    category: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(30), default="received", index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    estimated_resolution_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[dict | None] = mapped_column(JSON)
+    survey_score: Mapped[int | None] = mapped_column(Integer)
+    survey_comment: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+
+    customer: Mapped[Customer] = relationship()
+    team: Mapped[Team | None] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    events: Mapped[list[TicketEvent]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan")
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUSES[self.status].label)
+
+    def snapshot(self) -> dict:
+        """What a workflow instance starts with as ``ticket`` (JSON-serializable)."""
+        iso = lambda d: d.isoformat() if d else None  # noqa: E731
+        return {
+            "number": self.number,
+            "kind": self.kind,
+            "channel": self.channel,
+            "status": self.status,
+            "priority": self.priority,
+            "reported_priority": self.reported_priority,
+            "category": self.category,
+            "description": self.description,
+            "customer_number": self.customer.number,
+            "customer_name": self.customer.name,
+            "team": self.team.code if self.team else None,
+            "assignee": self.assignee.username if self.assignee else None,
+            "sla_due_at": iso(self.sla_due_at),
+            "estimated_resolution_at": iso(self.estimated_resolution_at),
+            "round": self.round,
+        }
+
+
+class TicketEvent(db.Model):
+    """One line of a ticket's timeline. ``public`` lines are shown to the customer."""
+
+    __tablename__ = "ticket_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    kind: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    on_behalf_of: Mapped[str | None] = mapped_column(String(160))
+    data: Mapped[dict | None] = mapped_column(JSON)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

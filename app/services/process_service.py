@@ -1,0 +1,51 @@
+"""Deploying processes: a changed process gets a new numbered version; a broken one changes nothing."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ProcessVersion
+from app.services.transaction import transaction
+from app.workflow import deploy
+
+
+@dataclass
+class DeployResult:
+    process_id: str
+    version: int
+    created: bool
+
+
+def deploy_directory(directory: str) -> list[DeployResult]:
+    files = {p.name: p.read_bytes() for p in sorted(Path(directory).iterdir())
+             if p.suffix in (".bpmn", ".dmn") and p.is_file()}
+    return deploy_files(files)
+
+
+def deploy_files(files: dict[str, bytes]) -> list[DeployResult]:
+    """Validate all files first (raises ``DeployErrors``), then store the processes that changed."""
+    built = deploy.build(files)
+    results = []
+    with transaction():
+        for process in built:
+            latest = db.session.scalar(
+                select(ProcessVersion).where(ProcessVersion.process_id == process.process_id)
+                .order_by(ProcessVersion.version.desc()).limit(1))
+            if latest is not None and latest.content_hash == process.content_hash:
+                results.append(DeployResult(process.process_id, latest.version, created=False))
+                continue
+            version = ProcessVersion(
+                process_id=process.process_id, name=process.name, version=(latest.version + 1 if latest else 1),
+                content_hash=process.content_hash, source_file=process.source_file, sources=process.sources,
+                spec_json=process.spec_json, start_message=process.start_message)
+            db.session.add(version)
+            results.append(DeployResult(process.process_id, version.version, created=True))
+    return results
+
+
+def versions() -> list[ProcessVersion]:
+    return list(db.session.scalars(
+        select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version)))

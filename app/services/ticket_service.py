@@ -1,0 +1,85 @@
+"""Opening and reading tickets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app import clock, signals
+from app.errors import NotFound, ValidationFailed
+from app.extensions import db
+from app.i18n import _
+from app.models import Customer, HumanTask, Ticket, User
+from app.models.ticket import KIND_PREFIX
+from app.services.transaction import transaction
+from app.workflow import runtime
+
+# The process each kind of ticket starts.
+PROCESS_OF_KIND = {"complaint": "queja_reparacion"}
+
+
+@dataclass
+class NewCustomer:
+    name: str
+    number: str | None = None
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def open_complaint(*, channel: str, description: str, actor: User | None, customer_number: str | None = None,
+                   customer: NewCustomer | None = None, priority: str | None = None, **details) -> Ticket:
+    """Create a complaint, start its lifecycle and return it (committed)."""
+    with transaction():
+        owner = _resolve_customer(customer_number, customer)
+        ticket = Ticket(
+            kind="complaint", customer=owner, channel=channel, description=description,
+            reported_priority=priority, reported_at=details.pop("reported_at", None) or clock.now(),
+            contact_phone=details.pop("contact_phone", None) or owner.phone,
+            contact_email=details.pop("contact_email", None) or owner.email,
+            service_address=details.pop("service_address", None) or owner.address,
+            created_by_id=actor.id if actor else None, **details)
+        db.session.add(ticket)
+        db.session.flush()
+        ticket.number = ticket_number(ticket)
+        signals.ticket_opened.send(ticket, actor=actor)
+        runtime.start(ticket, PROCESS_OF_KIND[ticket.kind], actor)
+    return ticket
+
+
+def ticket_number(ticket: Ticket) -> str:
+    """Human-friendly and unique (the id), never enough on its own to see a ticket."""
+    return f"{KIND_PREFIX[ticket.kind]}-{ticket.reported_at:%Y}-{ticket.id:06d}"
+
+
+def _resolve_customer(number: str | None, new: NewCustomer | None) -> Customer:
+    if number:
+        found = db.session.scalar(select(Customer).where(Customer.number == number))
+        if found is None and new is None:
+            raise ValidationFailed(_("Please correct the marked fields."),
+                                   errors={"customer_number": [_("No customer has this number.")]})
+        if found is not None:
+            return found
+    if new is None:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               errors={"customer": [_("Give a customer number or the customer's data.")]})
+    customer = Customer(name=new.name, number=new.number or number or "", address=new.address,
+                        phone=new.phone, email=new.email)
+    db.session.add(customer)
+    db.session.flush()
+    if not customer.number:
+        customer.number = f"C-{customer.id:07d}"
+    return customer
+
+
+def get_ticket(number: str) -> Ticket:
+    ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
+    if ticket is None:
+        raise NotFound(_("Ticket %(number)s does not exist.", number=number))
+    return ticket
+
+
+def open_tasks(ticket: Ticket) -> list[HumanTask]:
+    return list(db.session.scalars(
+        select(HumanTask).where(HumanTask.ticket_id == ticket.id, HumanTask.status == "ready")
+        .order_by(HumanTask.created_at)))

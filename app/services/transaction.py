@@ -1,0 +1,32 @@
+"""The one way a use case commits."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.errors import Conflict
+from app.extensions import db
+from app.i18n import _
+
+
+@contextmanager
+def transaction():
+    """Commit what the block did, or roll all of it back (domain rows, workflow state, index, outbox).
+
+    A concurrent advance of the same instance surfaces as ``Conflict``.
+    """
+    try:
+        yield db.session
+        db.session.commit()
+        if db.session.info.pop("outbox_written", False):
+            from app.jobs import kick_outbox
+
+            kick_outbox()  # delivery is asynchronous; the periodic sweep catches anything this misses
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(_("Someone else changed this ticket at the same time. Reload and try again.")) from None
+    except BaseException:
+        db.session.rollback()
+        db.session.info.pop("outbox_written", None)
+        raise

@@ -1,0 +1,28 @@
+"""Supervising workflow instances: see failures, retry them once the cause is fixed."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.errors import Forbidden
+from app.extensions import db
+from app.i18n import _
+from app.models import Ticket, User, WorkflowInstance
+from app.services.transaction import transaction
+from app.workflow import runtime
+
+
+def failed_instances() -> list[WorkflowInstance]:
+    return list(db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.status == "error")))
+
+
+def instances_of(ticket: Ticket) -> list[WorkflowInstance]:
+    return list(db.session.scalars(
+        select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id).order_by(WorkflowInstance.id)))
+
+
+def retry(instance_id: int, actor: User) -> WorkflowInstance:
+    if not actor.has_role("supervisor"):
+        raise Forbidden(_("Only a supervisor may retry a failed process."))
+    with transaction():
+        instance = runtime.retry(instance_id, actor)
+    return instance

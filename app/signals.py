@@ -1,0 +1,18 @@
+"""Domain events, named as things that happened. The sender is always the ``Ticket``.
+
+Subscribers are connected by ``handlers.connect_subscribers`` and may only write rows in the current
+transaction (timeline, outbox, notifications): no I/O before commit.
+"""
+from blinker import Namespace
+
+_events = Namespace()
+
+ticket_opened = _events.signal("ticket-opened", doc="A ticket was created (any channel).")
+ticket_status_changed = _events.signal(
+    "ticket-status-changed", doc="Status changed; kwargs: old, new, note, public.")
+ticket_assigned = _events.signal("ticket-assigned", doc="Team/technician set; kwargs: team, assignee.")
+ticket_escalated = _events.signal("ticket-escalated", doc="Overdue work escalated; kwargs: reason.")
+ticket_closed = _events.signal("ticket-closed", doc="Ticket formally closed with its internal report.")
+task_ready = _events.signal("task-ready", doc="A user task became READY; kwargs: task (HumanTask).")
+task_completed = _events.signal("task-completed", doc="A user task was completed; kwargs: task, actor, on_behalf_of.")
+workflow_failed = _events.signal("workflow-failed", doc="A service task failed; kwargs: instance, error.")

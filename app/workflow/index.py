@@ -1,0 +1,87 @@
+"""Keep the task index (``human_task``), the next timer and the awaited message in step with an instance.
+
+Task lists, dashboards, the timer sweep and message delivery read these rows and never deserialize a
+workflow.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+from app import signals
+from app.extensions import db
+from app.models import HumanTask, User
+from app.workflow.engine import SCRIPT_ENGINE
+
+PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee", "due_at": "dueAt"}
+
+
+def sync_index(instance, workflow, ticket) -> None:
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    indexed = {row.id: row for row in db.session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready"))}
+    for task_id, row in indexed.items():
+        if task_id not in ready:  # interrupted (boundary timer) or the instance ended
+            row.status = "cancelled"
+    for task_id, task in ready.items():
+        if task_id not in indexed:
+            row = _new_row(instance, task, ticket)
+            db.session.add(row)
+            db.session.flush()
+            signals.task_ready.send(ticket, task=row)
+    instance.next_timer_due, instance.waiting_message = _waiting(workflow)
+
+
+def _new_row(instance, task, ticket) -> HumanTask:
+    spec = task.task_spec
+    props = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
+    values = {field: _evaluate(task, props.get(prop)) for field, prop in PROPERTY_EXPRESSIONS.items()}
+    assignee = values["assignee"] and db.session.scalar(select(User).where(User.username == values["assignee"]))
+    return HumanTask(
+        id=str(task.id),
+        instance_id=instance.id,
+        ticket_id=ticket.id,
+        process_id=instance.process_version.process_id,
+        task_name=spec.bpmn_id,
+        title=spec.bpmn_name or spec.bpmn_id,
+        lane=spec.lane,
+        candidate_team=values["candidate_team"],
+        assignee_id=assignee.id if assignee else None,
+        form=props.get("formJsonSchemaFilename"),
+        instructions=spec.extensions.get("instructionsForEndUser") if hasattr(spec, "extensions") else None,
+        priority=ticket.priority,
+        due_at=_as_datetime(values["due_at"]),
+    )
+
+
+def _evaluate(task, expression):
+    if not expression:
+        return None
+    value = SCRIPT_ENGINE.evaluate(task, expression)
+    return value or None
+
+
+def _as_datetime(value) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _waiting(workflow) -> tuple[datetime | None, str | None]:
+    due, message = [], None
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, TimerEventDefinition):
+            value = task.internal_data.get("event_value")
+            if isinstance(value, dict):  # cycle timer
+                value = value.get("next")
+            if value:
+                due.append(_as_datetime(value))
+        elif isinstance(definition, MessageEventDefinition) and message is None:
+            message = definition.name
+    return (min(due) if due else None), message

@@ -1,0 +1,201 @@
+"""Run workflow instances: start, complete a task, deliver a message, fire timers, retry.
+
+Every function works inside the caller's transaction (the service commits). After each advance the
+instance's state, its task index, timer and message columns are written together, so a rollback leaves
+no half-advanced ticket. Messages an instance throws are routed to the process whose message start
+event catches them (continue-as-new: docs/architecture.md).
+"""
+from __future__ import annotations
+
+import logging
+from uuid import UUID
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.exceptions import WorkflowException
+
+from app import clock, signals
+from app.errors import Conflict, NotFound
+from app.extensions import db
+from app.i18n import _
+from app.models import HumanTask, ProcessVersion, Ticket, User, WorkflowInstance
+from app.workflow import engine
+from app.workflow.index import sync_index
+from handlers.registry import HandlerContext, current_context
+
+log = logging.getLogger(__name__)
+
+# A diagram that throws its own start message without ever waiting would chain instances forever
+# inside one request: stop it and roll the request back.
+MAX_CHAINED_STARTS = 20
+
+
+def latest_version(process_id: str) -> ProcessVersion:
+    version = db.session.scalar(
+        select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+        .order_by(ProcessVersion.version.desc()).limit(1))
+    if version is None:
+        raise NotFound(_("Process %(process)s is not deployed.", process=process_id))
+    return version
+
+
+def start(ticket: Ticket, process_id: str, actor: User | None = None) -> WorkflowInstance:
+    """Start a new instance of the latest version of ``process_id`` for ``ticket``."""
+    return _start(ticket, latest_version(process_id), actor, parent=None, message=None, depth=0)
+
+
+def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
+    if depth > MAX_CHAINED_STARTS:
+        raise Conflict(_("The process chains instances without ever waiting: check the diagram."))
+    ticket.round = db.session.scalar(
+        select(func.count(WorkflowInstance.id)).where(WorkflowInstance.ticket_id == ticket.id)) or 0
+    instance = WorkflowInstance(ticket_id=ticket.id, process_version=version, parent_id=parent and parent.id)
+    db.session.add(instance)
+    db.session.flush()
+    spec, subprocess_specs = engine.restore_spec(version.id, version.spec_json)
+    workflow = engine.new_workflow(spec, subprocess_specs)
+    workflow.task_tree.data["ticket"] = ticket.snapshot()
+    _advance(instance, workflow, ticket, actor, message=message, depth=depth)
+    return instance
+
+
+def load(instance_id: int) -> tuple[WorkflowInstance, object]:
+    """Lock the instance row (FOR UPDATE where the database has it) and rebuild its workflow."""
+    instance = db.session.scalar(
+        select(WorkflowInstance).where(WorkflowInstance.id == instance_id)
+        .options(undefer(WorkflowInstance.state)).with_for_update())
+    if instance is None:
+        raise NotFound(_("No such process instance."))
+    if instance.status == "completed":
+        raise Conflict(_("The process of this ticket has already finished."))
+    version = instance.process_version
+    spec, subprocess_specs = engine.restore_spec(version.id, _spec_json(version))
+    return instance, engine.load_state(instance.state, spec, subprocess_specs)
+
+
+def _spec_json(version: ProcessVersion) -> str:
+    # The spec is needed only when this process doesn't have it cached yet.
+    return "" if engine.is_spec_cached(version.id) else version.spec_json
+
+
+def complete_task(task_row: HumanTask, data: dict, actor: User | None, on_behalf_of: str | None = None):
+    instance, workflow = load(task_row.instance_id)
+    task = workflow.get_task_from_id(UUID(task_row.id))
+    # The engine runs any task it is given; only a READY user task may be completed (notes §b).
+    if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+        raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
+    task.data.update(data)
+    task.run()
+    task_row.status, task_row.completed_at, task_row.data = "completed", clock.now(), data
+    task_row.completed_by_id = actor.id if actor else None
+    task_row.on_behalf_of = on_behalf_of
+    ticket = db.session.get(Ticket, instance.ticket_id)
+    signals.task_completed.send(ticket, task=task_row, actor=actor, on_behalf_of=on_behalf_of)
+    _advance(instance, workflow, ticket, actor)
+    return instance
+
+
+def deliver_message(instance_id: int, name: str, payload: dict, actor: User | None = None):
+    instance, workflow = load(instance_id)
+    ticket = db.session.get(Ticket, instance.ticket_id)
+    _advance(instance, workflow, ticket, actor, message=(name, payload))
+    return instance
+
+
+def fire_timers(instance_id: int) -> WorkflowInstance:
+    instance, workflow = load(instance_id)
+    ticket = db.session.get(Ticket, instance.ticket_id)
+    workflow.refresh_timers()
+    _advance(instance, workflow, ticket, actor=None)
+    return instance
+
+
+def retry(instance_id: int, actor: User | None) -> WorkflowInstance:
+    """Run the failed service task again, after the cause was fixed."""
+    instance, workflow = load(instance_id)
+    if instance.status != "error":
+        raise Conflict(_("The process is not in an error state."))
+    failed = workflow.get_tasks(state=TaskState.ERROR)
+    for task in failed:
+        workflow.reset_from_task_id(task.id)
+    ticket = db.session.get(Ticket, instance.ticket_id)
+    _advance(instance, workflow, ticket, actor)
+    return instance
+
+
+def _deliver(workflow, name: str, payload: dict) -> None:
+    waiting = [t for t in workflow.get_tasks(state=TaskState.WAITING)
+               if getattr(getattr(t.task_spec, "event_definition", None), "name", None) == name]
+    if not waiting:
+        raise Conflict(_("The process is not waiting for the message %(name)s.", name=name))
+    # The event class must be the catching definition's own (notes §g: matching compares classes).
+    definition = type(waiting[0].task_spec.event_definition)(name)
+    workflow.send_event(BpmnEvent(definition, payload))
+
+
+def _advance(instance, workflow, ticket, actor, message=None, depth=0) -> None:
+    """Run engine steps until the instance waits, then persist it with its index and route its messages."""
+    token = current_context.set(HandlerContext(
+        ticket=ticket, process_id=instance.process_version.process_id, actor=actor, config=current_app.config))
+    try:
+        if message is not None:
+            workflow.do_engine_steps()  # a new instance reaches its message start event first
+            _deliver(workflow, *message)
+        workflow.do_engine_steps()
+        instance.status, instance.error_message, instance.error_task = "running", None, None
+    except WorkflowTaskException as err:
+        _record_failure(instance, ticket, err)
+    except WorkflowException as err:
+        _record_failure(instance, ticket, err)
+    finally:
+        current_context.reset(token)
+    outgoing = workflow.get_events()
+    _save(instance, workflow, ticket)
+    for event in outgoing:
+        _route(instance, ticket, actor, event, depth)
+
+
+def _record_failure(instance, ticket, err) -> None:
+    cause = getattr(err, "exception", None) or err.__cause__ or err
+    task = getattr(err, "task", None)
+    instance.status = "error"
+    instance.error_task = task.task_spec.bpmn_id if task is not None else None
+    instance.error_message = f"{type(cause).__name__}: {cause}"
+    log.error("workflow %s of ticket %s failed at %s: %s", instance.id, ticket.number,
+              instance.error_task, instance.error_message, exc_info=cause)
+    signals.workflow_failed.send(ticket, instance=instance, error=instance.error_message)
+
+
+def _save(instance, workflow, ticket) -> None:
+    if workflow.is_completed():
+        instance.status, instance.completed_at = "completed", clock.now()
+        instance.trace = _trace(workflow)
+        instance.state = None  # nothing resumes a finished instance; its trace and index remain
+    else:
+        instance.state = engine.dump_state(workflow)
+    sync_index(instance, workflow, ticket)
+    db.session.flush()
+
+
+def _trace(workflow) -> list[str]:
+    done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
+    done.sort(key=lambda t: t.last_state_change)
+    return [t.task_spec.bpmn_id for t in done]
+
+
+def _route(instance, ticket, actor, event, depth) -> None:
+    """Start the process whose message start event catches what this instance threw."""
+    name = getattr(event.event_definition, "name", None)
+    catching = db.session.scalars(
+        select(ProcessVersion.process_id).where(ProcessVersion.start_message == name).distinct()).all()
+    targets = [v for v in (latest_version(pid) for pid in catching) if v.start_message == name]
+    if not targets:
+        instance.status, instance.error_message = "error", _("No process receives the message %(name)s.", name=name)
+        signals.workflow_failed.send(ticket, instance=instance, error=instance.error_message)
+        return
+    for version in targets:
+        _start(ticket, version, actor, parent=instance, message=(name, event.payload or {}), depth=depth + 1)

@@ -1,0 +1,18 @@
+"""Service-task handlers and signal subscribers. ``connect_subscribers`` wires them once per process."""
+from handlers.registry import SERVICE_TASKS, HandlerContext, service_task
+
+_connected = False
+
+
+def connect_subscribers() -> None:
+    global _connected
+    if _connected:
+        return
+    from handlers import crm, notifications, tickets, timeline  # noqa: F401 - registration side effects
+
+    notifications.connect()
+    timeline.connect()
+    _connected = True
+
+
+__all__ = ["SERVICE_TASKS", "HandlerContext", "connect_subscribers", "service_task"]

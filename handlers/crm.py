@@ -1,0 +1,57 @@
+"""The CRM port. ``builtin`` records the interaction on the customer; ``http`` posts JSON to ``CRM_URL``
+through the outbox (the worker retries with backoff)."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from app import clock
+from app.extensions import db
+from app.i18n import _l
+from app.models import CustomerInteraction, Ticket
+from handlers import outbox
+from handlers.registry import HandlerContext, service_task
+
+SUMMARIES = {
+    "registered": _l("Complaint registered"),
+    "resolved": _l("Complaint resolved"),
+    "closed": _l("Complaint closed"),
+}
+
+
+class CrmPort(Protocol):
+    def record(self, ticket: Ticket, kind: str, summary: str) -> str: ...
+
+
+class BuiltinCrm:
+    def record(self, ticket: Ticket, kind: str, summary: str) -> str:
+        interaction = CustomerInteraction(customer_id=ticket.customer_id, ticket_id=ticket.id, kind=kind,
+                                          summary=summary)
+        db.session.add(interaction)
+        db.session.flush()
+        return f"INT-{interaction.id}"
+
+
+class HttpCrm:
+    def __init__(self, url: str):
+        if not url:
+            raise ValueError("CRM_ADAPTER=http needs CRM_URL")
+        self.url = url
+
+    def record(self, ticket: Ticket, kind: str, summary: str) -> str:
+        message = outbox.queue("crm", ticket=ticket, recipient=self.url, payload={
+            "event": kind, "summary": summary, "ticket": ticket.number, "customer": ticket.customer.number,
+            "status": ticket.status, "priority": ticket.priority, "at": clock.now().isoformat()})
+        db.session.flush()
+        return f"OUT-{message.id}"
+
+
+def adapter(config: dict) -> CrmPort:
+    if config.get("CRM_ADAPTER", "builtin") == "http":
+        return HttpCrm(config.get("CRM_URL", ""))
+    return BuiltinCrm()
+
+
+@service_task("crm.record_interaction")
+def record_interaction(ctx: HandlerContext, kind: str) -> dict:
+    summary = f"{SUMMARIES.get(kind, kind)} {ctx.ticket.number}"
+    return {"crm_reference": adapter(ctx.config).record(ctx.ticket, kind, summary)}

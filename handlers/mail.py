@@ -1,0 +1,41 @@
+"""E-mails rendered from ``app/templates/mail/<locale>/``: the first line is ``Subject: …``, the rest the body.
+
+Mail is written per locale (whole texts read better than sentence-by-sentence catalogs); the
+locale is the application's (``BABEL_DEFAULT_LOCALE``, Spanish).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
+
+from app.i18n import _, current_locale, format_datetime, ngettext
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates" / "mail"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), extensions=["jinja2.ext.i18n"],
+                      autoescape=select_autoescape(enabled_extensions=("html",)), trim_blocks=True,
+                      lstrip_blocks=True, keep_trailing_newline=True)
+    env.install_gettext_callables(_, ngettext, newstyle=True)
+    env.filters["datetime"] = lambda value: format_datetime(value, "medium") if value else "-"
+    return env
+
+
+def render(names: list[str], **context) -> tuple[str, str]:
+    """Render the first template of ``names`` that exists; return (subject, body)."""
+    locale = current_locale()
+    try:
+        template = _environment().select_template([f"{locale}/{name}" for name in names])
+    except TemplateNotFound:
+        raise LookupError(f"no mail template among {names}") from None
+    text = template.render(**context)
+    first, _sep, body = text.partition("\n")
+    if not first.startswith("Subject:"):
+        raise ValueError(f"mail template {template.name} must start with 'Subject:'")
+    # One line only: a newline in a subject would inject headers into the outgoing mail.
+    subject = " ".join(first[len("Subject:"):].split())
+    return subject, body.lstrip("\n")

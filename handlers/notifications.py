@@ -1,0 +1,58 @@
+"""Who is told what: the customer at every public status change, staff when work reaches them.
+
+Subscribers only queue outbox rows; the worker sends them after commit.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app import signals
+from app.extensions import db
+from app.models import STATUSES, Team, Ticket, User
+from handlers import mail, outbox
+
+
+def connect() -> None:
+    signals.ticket_opened.connect(on_ticket_opened)
+    signals.ticket_status_changed.connect(on_status_changed)
+    signals.ticket_assigned.connect(on_ticket_assigned)
+    signals.ticket_escalated.connect(on_ticket_escalated)
+
+
+def _customer_address(ticket: Ticket) -> str:
+    return ticket.contact_email or ticket.customer.email
+
+
+def email_customer(ticket: Ticket, templates: list[str], **context) -> None:
+    address = _customer_address(ticket)
+    if not address:
+        return
+    subject, body = mail.render(templates, ticket=ticket, customer=ticket.customer, **context)
+    outbox.queue("email", ticket=ticket, recipient=address, subject=subject, body=body)
+
+
+def email_staff(ticket: Ticket, users: list[User], template: str, **context) -> None:
+    for user in users:
+        if user.email:
+            subject, body = mail.render([template], ticket=ticket, user=user, **context)
+            outbox.queue("email", ticket=ticket, recipient=user.email, subject=subject, body=body)
+
+
+def on_ticket_opened(ticket: Ticket, **_kw) -> None:
+    email_customer(ticket, ["ticket_received.txt"])
+
+
+def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
+    if public and old != new:
+        email_customer(ticket, [f"status_{new}.txt", "status_changed.txt"], status=STATUSES[new], note=note)
+
+
+def on_ticket_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_kw) -> None:
+    recipients = [assignee] if assignee else [m for m in team.members if "technician" in m.roles]
+    email_staff(ticket, recipients, "staff_task_assigned.txt", team=team)
+
+
+def on_ticket_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
+    supervisors = [u for u in db.session.scalars(select(User).where(User.active))
+                   if "supervisor" in u.roles and (ticket.team is None or ticket.team.code in u.team_codes)]
+    email_staff(ticket, supervisors, "staff_escalated.txt", reason=reason)

@@ -1,0 +1,115 @@
+"""Service tasks that change a ticket: status, classification, assignment, escalation, close."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app import clock, signals
+from app.extensions import db
+from app.models import STATUSES, Team, Ticket, User
+from handlers.registry import HandlerContext, service_task
+
+OPEN_STATUSES = [code for code, status in STATUSES.items() if not status.terminal]
+
+
+def change_status(ticket: Ticket, status: str, note: str = "") -> None:
+    if status not in STATUSES:
+        raise ValueError(f"unknown ticket status {status!r}")
+    old = ticket.status
+    ticket.status = status
+    if status == "resolved":
+        ticket.resolved_at = clock.now()
+    signals.ticket_status_changed.send(ticket, old=old, new=status, note=note or "",
+                                       public=STATUSES[status].public)
+
+
+@service_task("ticket.set_status")
+def set_status(ctx: HandlerContext, status: str, note: str = "") -> dict:
+    change_status(ctx.ticket, status, note)
+    return {"status": status}
+
+
+@service_task("ticket.find_duplicates")
+def find_duplicates(ctx: HandlerContext) -> dict:
+    """Open tickets of the same customer, for the agent who validates the report."""
+    ticket = ctx.ticket
+    others = db.session.scalars(
+        select(Ticket).where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id,
+                             Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id.desc()).limit(10))
+    return {"open_tickets": [
+        {"number": t.number, "status": t.status, "category": t.category, "description": t.description[:200]}
+        for t in others]}
+
+
+@service_task("ticket.classify")
+def classify(ctx: HandlerContext, category: str, priority: str, sla_hours: float) -> dict:
+    ticket = ctx.ticket
+    ticket.category, ticket.priority = category, priority
+    ticket.sla_due_at = ticket.reported_at + timedelta(hours=float(sla_hours))
+    ticket.estimated_resolution_at = ticket.sla_due_at
+    return {"priority": priority, "sla_due_at": ticket.sla_due_at.isoformat(),
+            "estimated_resolution_at": ticket.estimated_resolution_at.isoformat()}
+
+
+@service_task("ticket.assign")
+def assign(ctx: HandlerContext, team: str) -> dict:
+    """Give the ticket to ``team`` and to its least-loaded active technician (fewest open tickets)."""
+    ticket = ctx.ticket
+    found = db.session.scalar(select(Team).where(Team.code == team))
+    if found is None:
+        raise LookupError(f"the team {team!r} chosen by the assignment table does not exist")
+    technician = least_loaded_technician(found)
+    ticket.team, ticket.assignee = found, technician
+    change_status(ticket, "assigned")
+    signals.ticket_assigned.send(ticket, team=found, assignee=technician)
+    return {"team": found.code, "assignee": technician.username if technician else None}
+
+
+def least_loaded_technician(team: Team) -> User | None:
+    load = (select(func.count(Ticket.id)).where(Ticket.assignee_id == User.id, Ticket.status.in_(OPEN_STATUSES))
+            .correlate(User).scalar_subquery())
+    candidates = [(user, count) for user, count in db.session.execute(
+        select(User, load).where(User.id.in_([m.id for m in team.members]), User.active).order_by(User.id))
+        if "technician" in user.roles]
+    return min(candidates, key=lambda pair: pair[1])[0] if candidates else None
+
+
+@service_task("ticket.escalate")
+def escalate(ctx: HandlerContext, reason: str = "") -> dict:
+    ticket = ctx.ticket
+    if ticket.escalated_at is not None:
+        return {"already_escalated": True}
+    ticket.escalated_at = clock.now()
+    signals.ticket_escalated.send(ticket, reason=reason)
+    return {"already_escalated": False}
+
+
+@service_task("ticket.close")
+def close(ctx: HandlerContext, nature: str = "", actions=None, solution: str = "",
+          survey_score: int | None = None, survey_comment: str | None = None) -> dict:
+    """Formal close: the internal report (nature, actions, resolution time) is stored on the ticket."""
+    ticket = ctx.ticket
+    now = clock.now()
+    ticket.survey_score, ticket.survey_comment = survey_score, survey_comment
+    ticket.closed_at = now
+    ticket.report = {
+        "nature": nature or ticket.category,
+        "actions": [a for a in (actions if isinstance(actions, list) else [actions]) if a],
+        "solution": solution,
+        "priority": ticket.priority,
+        "team": ticket.team.code if ticket.team else None,
+        "technician": ticket.assignee.username if ticket.assignee else None,
+        "rounds": ticket.round,
+        "escalated": ticket.escalated_at is not None,
+        "resolution_hours": _hours(ticket.reported_at, ticket.resolved_at or now),
+        "within_sla": ticket.sla_due_at is None or (ticket.resolved_at or now) <= ticket.sla_due_at,
+        "survey_score": survey_score,
+    }
+    change_status(ticket, "closed")
+    signals.ticket_closed.send(ticket)
+    return {"report": ticket.report}
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return round((end - start).total_seconds() / 3600, 2)

@@ -1,0 +1,62 @@
+"""The ticket timeline: every state change, task, notification and failure, with who and when."""
+from __future__ import annotations
+
+from app import signals
+from app.extensions import db
+from app.i18n import _
+from app.models import STATUSES, HumanTask, Team, Ticket, TicketEvent, User
+
+
+def connect() -> None:
+    signals.ticket_opened.connect(on_opened)
+    signals.ticket_status_changed.connect(on_status_changed)
+    signals.ticket_assigned.connect(on_assigned)
+    signals.ticket_escalated.connect(on_escalated)
+    signals.task_completed.connect(on_task_completed)
+    signals.workflow_failed.connect(on_workflow_failed)
+
+
+def add_event(ticket: Ticket, kind: str, message: str, *, public: bool = False, actor: User | None = None,
+              on_behalf_of: str | None = None, data: dict | None = None) -> TicketEvent:
+    event = TicketEvent(ticket=ticket, kind=kind, message=message, public=public,
+                        actor_id=actor.id if actor else None, on_behalf_of=on_behalf_of, data=data)
+    db.session.add(event)
+    return event
+
+
+def on_opened(ticket: Ticket, *, actor: User | None = None, **_kw) -> None:
+    add_event(ticket, "opened", _("Complaint received by %(channel)s.", channel=ticket.channel),
+              public=True, actor=actor)
+
+
+def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
+    message = _("Status: %(old)s → %(new)s.", old=STATUSES[old].label, new=STATUSES[new].label)
+    add_event(ticket, "status_changed", message + (f" {note}" if note else ""), public=public,
+              data={"old": old, "new": new})
+
+
+def on_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_kw) -> None:
+    who = assignee.full_name if assignee else _("nobody (no technician available)")
+    add_event(ticket, "assigned", _("Assigned to team %(team)s, technician %(who)s.", team=team.name, who=who),
+              data={"team": team.code, "assignee": assignee.username if assignee else None})
+
+
+def on_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
+    add_event(ticket, "escalated", _("Escalated to the supervisor: %(reason)s", reason=reason or "-"))
+
+
+def on_task_completed(ticket: Ticket, *, task: HumanTask, actor: User | None, on_behalf_of: str | None,
+                      **_kw) -> None:
+    if on_behalf_of and actor:
+        message = _("%(task)s completed by %(actor)s on behalf of %(customer)s.", task=task.title,
+                    actor=actor.full_name, customer=on_behalf_of)
+    else:
+        message = _("%(task)s completed by %(actor)s.", task=task.title,
+                    actor=actor.full_name if actor else ticket.customer.name)
+    add_event(ticket, "task_completed", message, actor=actor, on_behalf_of=on_behalf_of,
+              data={"task": task.task_name, "task_id": task.id})
+
+
+def on_workflow_failed(ticket: Ticket, *, instance, error: str, **_kw) -> None:
+    add_event(ticket, "workflow_failed", _("The process stopped with an error: %(error)s", error=error),
+              data={"instance": instance.id, "task": instance.error_task})

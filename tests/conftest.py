@@ -1,0 +1,96 @@
+"""Fixtures: the app from its factory, on SQLite (default) or the PostgreSQL named by TEST_DATABASE_URL.
+
+The schema comes from the Alembic migrations, demo staff and processes are loaded once per session, and
+every test starts from empty tickets with the clock reset.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy.engine import make_url
+
+from app import clock, create_app
+from app.config import TestConfig
+from app.extensions import db
+from app.services import demo_service, process_service
+
+# Rows that tests create; staff, teams, demo customers and deployed processes are kept.
+PER_TEST_TABLES = ["outbox_message", "human_task", "ticket_event", "customer_interaction", "workflow_instance",
+                   "ticket", "api_token"]
+
+
+def _postgres_database(url: str):
+    """Create a throw-away database on the server of ``url`` and return its URL and a dropper."""
+    server = make_url(url)
+    name = f"atiende_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return server.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        test_url, drop = _postgres_database(url)
+        yield test_url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'atiende.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    application = create_app(Config)
+    application.instance_path = str(tmp_path_factory.mktemp("instance"))
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+        demo_service.load_demo()
+        process_service.deploy_directory(application.config["PROCESSES_DIR"])
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app):
+    clock.reset()
+    with app.app_context():
+        yield
+        db.session.rollback()
+        for table in PER_TEST_TABLES:
+            db.session.execute(delete(db.metadata.tables[table]))
+        demo_numbers = [number for number, *_rest in demo_service.CUSTOMERS]
+        customer = db.metadata.tables["customer"]
+        db.session.execute(delete(customer).where(customer.c.number.not_in(demo_numbers)))
+        db.session.commit()
+        db.session.remove()
+    clock.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def user(username: str):
+    from app.models import User
+
+    return db.session.scalar(select(User).where(User.username == username))
