@@ -52,6 +52,9 @@ class DeployErrors(DeployError):
         super().__init__("; ".join(str(e) for e in errors))
         self.all = errors
 
+    def __str__(self) -> str:
+        return self.message
+
 
 def build(files: dict[str, bytes]) -> list[DeployableProcess]:
     """Validate ``{file name: content}`` (.bpmn and .dmn) and return one entry per executable process."""
@@ -68,12 +71,13 @@ def build(files: dict[str, bytes]) -> list[DeployableProcess]:
     for name, tree in trees.items():
         try:
             if name.endswith(".dmn"):
-                parser.add_dmn_xml(tree, filename=name)
+                parser.add_dmn_xml(tree.getroot(), filename=name)
             else:
                 parser.add_bpmn_xml(tree, filename=name)
         except ValidationException as err:
             errors.append(_from_validation(err, name, tree))
         errors.extend(_compile_expressions(name, tree))
+        errors.extend(_id_clashes(name, tree))
     if errors:
         raise DeployErrors(errors)
 
@@ -140,6 +144,19 @@ def _file_of(trees, process_id: str) -> str:
         if tree.xpath("//bpmn:process[@id=$i]", i=process_id, namespaces={"bpmn": BPMN_NS}):
             return name
     return ""
+
+
+def _id_clashes(name: str, tree) -> list[DeployError]:
+    """SpiffWorkflow indexes operator and parameter ids with element ids: a clash breaks parsing with a
+    misleading message ("no support implemented for this task type"), so name it plainly."""
+    ns = {"spiff": SPIFF_NS}
+    elements = {node.get("id") for node in tree.iter() if node.get("id")
+                and not str(node.tag).startswith(f"{{{SPIFF_NS}}}")}
+    return [DeployError(_("the id %(id)r is used both by an element and by a service task operator or "
+                          "parameter: rename the element", id=node.get("id")), file=name,
+                        element=node.get("id"), line=node.sourceline)
+            for node in tree.xpath("//spiff:serviceTaskOperator | //spiff:parameter", namespaces=ns)
+            if node.get("id") in elements]
 
 
 def _start_message(spec) -> str | None:

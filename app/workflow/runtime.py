@@ -11,12 +11,12 @@ import logging
 from uuid import UUID
 
 from flask import current_app
-from sqlalchemy import func, select
-from sqlalchemy.orm import undefer
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
 from app import clock, signals
 from app.errors import Conflict, NotFound

@@ -6,12 +6,18 @@ small set of builtins are reachable. Compiled code is cached per expression: it 
 """
 from __future__ import annotations
 
+import ast
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_globals
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, safer_getattr
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from app import clock
@@ -60,6 +66,7 @@ def _restricted_globals() -> dict:
         _getitem_=default_guarded_getitem,
         _getiter_=default_guarded_getiter,
         _iter_unpack_sequence_=guarded_iter_unpack_sequence,
+        _unpack_sequence_=guarded_unpack_sequence,
         _write_=full_write_guard,
         _inplacevar_=_inplacevar,
     )
@@ -85,6 +92,14 @@ def compile_expression(expression: str):
 
 @lru_cache(maxsize=1024)
 def compile_script(script: str):
+    # RestrictedPython compiles imports and fails them only when run: refuse them up front.
+    try:
+        tree = ast.parse(script)
+    except SyntaxError as err:
+        raise RestrictedCodeError([f"Line {err.lineno}: {err.msg}"]) from None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            raise RestrictedCodeError([f"Line {node.lineno}: imports are not allowed"])
     result = compile_restricted_exec(script)
     if result.errors:
         raise RestrictedCodeError(result.errors)

@@ -1,0 +1,27 @@
+"""Scenario diagrams from tests/data, deployed next to the real processes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.services import process_service, ticket_service
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_file(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+@pytest.fixture
+def scenario(app, monkeypatch):
+    """Complaints start ``prueba_inicio`` (tests/data/scenario.bpmn); forms come from tests/data/forms."""
+    process_service.deploy_files({"scenario.bpmn": data_file("scenario.bpmn")})
+    monkeypatch.setitem(app.config, "FORMS_DIR", str(DATA / "forms"))
+    monkeypatch.setitem(ticket_service.PROCESS_OF_KIND, "complaint", "prueba_inicio")
+
+
+def open_ticket(description: str = "Sin servicio desde ayer"):
+    return ticket_service.open_complaint(channel="phone", description=description, actor=None,
+                                         customer_number="C-1001")
