@@ -5,8 +5,11 @@ workflow.
 """
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
+from jinja2 import TemplateError
+from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -16,6 +19,9 @@ from app import signals
 from app.extensions import db
 from app.models import HumanTask, User
 from app.workflow.engine import SCRIPT_ENGINE
+
+log = logging.getLogger(__name__)
+_JINJA = SandboxedEnvironment(autoescape=False)  # plain text; pages escape it when they show it
 
 PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee", "due_at": "dueAt"}
 
@@ -52,10 +58,22 @@ def _new_row(instance, task, ticket) -> HumanTask:
         candidate_team=values["candidate_team"],
         assignee_id=assignee.id if assignee else None,
         form=props.get("formJsonSchemaFilename"),
-        instructions=spec.extensions.get("instructionsForEndUser") if hasattr(spec, "extensions") else None,
+        instructions=_instructions(task),
         priority=ticket.priority,
         due_at=_as_datetime(values["due_at"]),
     )
+
+
+def _instructions(task) -> str | None:
+    """The task's instructions, rendered once with its data (sandboxed Jinja: analysts write them)."""
+    template = getattr(task.task_spec, "extensions", {}).get("instructionsForEndUser")
+    if not template:
+        return None
+    try:
+        return _JINJA.from_string(template).render(**task.data)
+    except TemplateError as err:
+        log.warning("instructions of %s do not render: %s", task.task_spec.bpmn_id, err)
+        return template
 
 
 def _evaluate(task, expression):

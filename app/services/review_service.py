@@ -1,0 +1,66 @@
+"""Periodic review of closed tickets: patterns by nature and priority, resolution times, SLA, satisfaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from statistics import mean, median
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Ticket
+
+
+@dataclass
+class Group:
+    key: str
+    tickets: int = 0
+    resolution_hours: list[float] = field(default_factory=list)
+    within_sla: int = 0
+    scores: list[int] = field(default_factory=list)
+    reopened_rounds: int = 0
+
+    def as_dict(self) -> dict:
+        hours = self.resolution_hours
+        return {
+            "key": self.key,
+            "tickets": self.tickets,
+            "mean_resolution_hours": round(mean(hours), 2) if hours else None,
+            "median_resolution_hours": round(median(hours), 2) if hours else None,
+            "within_sla_pct": round(100 * self.within_sla / self.tickets, 1) if self.tickets else None,
+            "mean_survey_score": round(mean(self.scores), 2) if self.scores else None,
+            "surveys": len(self.scores),
+            "extra_rounds": self.reopened_rounds,
+        }
+
+
+def closed_tickets_review(start: datetime, end: datetime) -> dict:
+    """Closed tickets in [start, end) summarised overall, by nature and by priority, with their reports."""
+    tickets = list(db.session.scalars(
+        select(Ticket).where(Ticket.closed_at >= start, Ticket.closed_at < end, Ticket.report.is_not(None))
+        .order_by(Ticket.closed_at)))
+    overall, by_nature, by_priority = Group("total"), {}, {}
+    for ticket in tickets:
+        report = ticket.report or {}
+        for group in (overall, by_nature.setdefault(report.get("nature") or "-", Group(report.get("nature") or "-")),
+                      by_priority.setdefault(ticket.priority or "-", Group(ticket.priority or "-"))):
+            _add(group, ticket, report)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "overall": overall.as_dict(),
+        "by_nature": [g.as_dict() for g in sorted(by_nature.values(), key=lambda g: -g.tickets)],
+        "by_priority": [g.as_dict() for g in sorted(by_priority.values(), key=lambda g: -g.tickets)],
+        "tickets": [{"number": t.number, "closed_at": t.closed_at.isoformat(), **(t.report or {})} for t in tickets],
+    }
+
+
+def _add(group: Group, ticket: Ticket, report: dict) -> None:
+    group.tickets += 1
+    if report.get("resolution_hours") is not None:
+        group.resolution_hours.append(report["resolution_hours"])
+    group.within_sla += 1 if report.get("within_sla") else 0
+    if ticket.survey_score is not None:
+        group.scores.append(ticket.survey_score)
+    # The first attention round is round 1; every further one is a reopening or a request for details.
+    group.reopened_rounds += max((report.get("rounds") or 1) - 1, 0)
