@@ -55,7 +55,8 @@ def _default_settings(app: Flask) -> None:
 
 
 def _configure_sqlite(app: Flask) -> None:
-    """SQLite: enforce foreign keys and wait for a busy writer instead of failing at once."""
+    """SQLite: enforce foreign keys, wait for a busy writer instead of failing at once, and use WAL so
+    the web processes and the worker read while one of them writes (NORMAL sync is safe under WAL)."""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
@@ -67,4 +68,6 @@ def _configure_sqlite(app: Flask) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=15000")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()

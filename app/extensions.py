@@ -16,3 +16,9 @@ NAMING = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
 migrate = Migrate()
 babel = Babel()
+
+
+def after_commit(key: str, callback) -> None:
+    """Run ``callback`` once the current transaction commits (dropped on rollback); a later call with the
+    same key replaces the earlier one."""
+    db.session.info.setdefault("after_commit", {})[key] = callback

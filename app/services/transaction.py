@@ -19,14 +19,19 @@ def transaction():
     try:
         yield db.session
         db.session.commit()
+        for callback in db.session.info.pop("after_commit", {}).values():
+            callback()
         if db.session.info.pop("outbox_written", False):
             from app.jobs import kick_outbox
 
             kick_outbox()  # delivery is asynchronous; the periodic sweep catches anything this misses
     except StaleDataError:
         db.session.rollback()
+        db.session.info.pop("outbox_written", None)
+        db.session.info.pop("after_commit", None)
         raise Conflict(_("Someone else changed this ticket at the same time. Reload and try again.")) from None
     except BaseException:
         db.session.rollback()
         db.session.info.pop("outbox_written", None)
+        db.session.info.pop("after_commit", None)
         raise

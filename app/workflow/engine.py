@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -118,6 +119,26 @@ def restore_spec(version_id: int, spec_json: str):
         with _spec_lock:
             _spec_cache[version_id] = cached
     return cached
+
+
+# Workflows this process saved last, by instance id with the row version they were saved as. A request that
+# finds the same version in the database reuses the object instead of deserializing it; any other version
+# (another process advanced it, or our transaction rolled back) means a fresh load.
+_live: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
+LIVE_WORKFLOWS = 512
+
+
+def take_live(instance_id: int, version: int) -> BpmnWorkflow | None:
+    with _spec_lock:
+        entry = _live.pop(instance_id, None)
+    return entry[1] if entry and entry[0] == version else None
+
+
+def keep_live(instance_id: int, version: int, workflow: BpmnWorkflow) -> None:
+    with _spec_lock:
+        _live[instance_id] = (version, workflow)
+        while len(_live) > LIVE_WORKFLOWS:
+            _live.popitem(last=False)
 
 
 def new_workflow(spec, subprocess_specs) -> BpmnWorkflow:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -70,10 +71,15 @@ def _instructions(task) -> str | None:
     if not template:
         return None
     try:
-        return _JINJA.from_string(template).render(**task.data)
+        return _template(template).render(**task.data)
     except TemplateError as err:
         log.warning("instructions of %s do not render: %s", task.task_spec.bpmn_id, err)
         return template
+
+
+@lru_cache(maxsize=256)
+def _template(source: str):
+    return _JINJA.from_string(source)
 
 
 def _evaluate(task, expression):

@@ -8,6 +8,7 @@ event catches them (continue-as-new: docs/architecture.md).
 from __future__ import annotations
 
 import logging
+from functools import partial
 from uuid import UUID
 
 from flask import current_app
@@ -16,11 +17,10 @@ from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import func, select
-from sqlalchemy.orm import undefer
 
 from app import clock, signals
 from app.errors import Conflict, NotFound
-from app.extensions import db
+from app.extensions import after_commit, db
 from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, User, WorkflowInstance
 from app.workflow import engine
@@ -66,15 +66,17 @@ def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
 def load(instance_id: int) -> tuple[WorkflowInstance, object]:
     """Lock the instance row (FOR UPDATE where the database has it) and rebuild its workflow."""
     instance = db.session.scalar(
-        select(WorkflowInstance).where(WorkflowInstance.id == instance_id)
-        .options(undefer(WorkflowInstance.state)).with_for_update())
+        select(WorkflowInstance).where(WorkflowInstance.id == instance_id).with_for_update())
     if instance is None:
         raise NotFound(_("No such process instance."))
     if instance.status == "completed":
         raise Conflict(_("The process of this ticket has already finished."))
-    version = instance.process_version
-    spec, subprocess_specs = engine.restore_spec(version.id, _spec_json(version))
-    return instance, engine.load_state(instance.state, spec, subprocess_specs)
+    workflow = engine.take_live(instance.id, instance.lock_version)
+    if workflow is None:
+        version = instance.process_version
+        spec, subprocess_specs = engine.restore_spec(version.id, _spec_json(version))
+        workflow = engine.load_state(instance.state, spec, subprocess_specs)
+    return instance, workflow
 
 
 def _spec_json(version: ProcessVersion) -> str:
@@ -179,6 +181,9 @@ def _save(instance, workflow, ticket) -> None:
         instance.state = engine.dump_state(workflow)
     sync_index(instance, workflow, ticket)
     db.session.flush()
+    if instance.status != "completed":
+        after_commit(f"workflow:{instance.id}",
+                     partial(engine.keep_live, instance.id, instance.lock_version, workflow))
 
 
 def _trace(workflow) -> list[str]:

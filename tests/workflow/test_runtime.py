@@ -155,3 +155,14 @@ def test_task_of_another_lane_is_refused(scenario):
     with pytest.raises(Exception) as info:
         task_service.complete_task(review.id, {}, user("agente"))
     assert type(info.value).__name__ in ("NotFound", "Forbidden")
+
+
+def test_a_live_workflow_of_another_version_is_never_reused(scenario):
+    """Another web process advanced the instance: the object this process kept is stale and ignored."""
+    from app.workflow import engine
+
+    ticket = open_ticket()
+    [instance] = instances(ticket)
+    engine.keep_live(instance.id, instance.lock_version - 1, object())  # would crash if used
+    task_service.complete_task(ready(ticket)[0].id, {}, user("tecnico1"))
+    assert instances(ticket)[0].status == "completed"
