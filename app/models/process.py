@@ -53,6 +53,7 @@ class WorkflowInstance(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     process_version: Mapped[ProcessVersion] = relationship()
+    ticket = relationship("Ticket")
 
     __mapper_args__ = {"version_id_col": lock_version}
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from app.i18n import _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
+from app.i18n import _l
 from app.models.people import Customer, Team, User
 from app.models.types import UTCDateTime
 
@@ -87,6 +87,10 @@ class Ticket(db.Model):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     events: Mapped[list[TicketEvent]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan")
+    # Read from the task index (never from a workflow).
+    open_tasks = relationship(
+        "HumanTask", primaryjoin="and_(Ticket.id == foreign(HumanTask.ticket_id), HumanTask.status == 'ready')",
+        order_by="HumanTask.created_at", viewonly=True)
 
     @property
     def status_label(self) -> str:

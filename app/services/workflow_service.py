@@ -11,7 +11,8 @@ from app.services.transaction import transaction
 from app.workflow import runtime
 
 
-def failed_instances() -> list[WorkflowInstance]:
+def failed_instances(actor: User) -> list[WorkflowInstance]:
+    _require_supervisor(actor)
     return list(db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.status == "error")))
 
 
@@ -21,8 +22,12 @@ def instances_of(ticket: Ticket) -> list[WorkflowInstance]:
 
 
 def retry(instance_id: int, actor: User) -> WorkflowInstance:
-    if not actor.has_role("supervisor"):
-        raise Forbidden(_("Only a supervisor may retry a failed process."))
+    _require_supervisor(actor)
     with transaction():
         instance = runtime.retry(instance_id, actor)
     return instance
+
+
+def _require_supervisor(actor: User) -> None:
+    if not actor.has_role("supervisor"):
+        raise Forbidden(_("Only a supervisor may see or retry failed processes."))

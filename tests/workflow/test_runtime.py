@@ -104,7 +104,7 @@ def test_a_failing_handler_shows_its_own_error_and_can_be_retried(failing_crm, c
     assert db.session.get(Ticket, ticket.id).status == "received"
     failure = db.session.scalar(select(TicketEvent).where(TicketEvent.kind == "workflow_failed"))
     assert "CRM caído" in failure.message
-    assert [i.id for i in workflow_service.failed_instances()] == [instance.id]
+    assert [i.id for i in workflow_service.failed_instances(user("supervisor"))] == [instance.id]
 
     failing_crm["down"] = False
     workflow_service.retry(instance.id, user("supervisor"))

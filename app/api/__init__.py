@@ -1,0 +1,7 @@
+"""JSON API for integrations (/api/v1). Every route needs a bearer token but /auth/token and /openapi.json."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# The modules register their routes on ``bp``.
+from app.api import auth, openapi, tasks, tickets, workflows  # noqa: E402, F401

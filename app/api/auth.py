@@ -1,0 +1,28 @@
+"""Bearer tokens for the API."""
+from app.api import bp
+from app.api.parsing import json_body
+from app.schemas.auth import CredentialsSchema, TokenSchema
+from app.services import auth_service
+
+
+@bp.post("/auth/token")
+def issue_token():
+    """Exchange a staff username and password for a bearer token.
+    ---
+    post:
+      tags: [auth]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: CredentialsSchema
+      responses:
+        200:
+          description: The token and when it expires.
+          content:
+            application/json:
+              schema: TokenSchema
+        401: Unauthorized
+    """
+    token, row = auth_service.issue_token(**json_body(CredentialsSchema()))
+    return TokenSchema().dump({"token": token, "expires_at": row.expires_at})

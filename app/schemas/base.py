@@ -1,0 +1,73 @@
+"""What every API schema shares: translated error messages, length limits, derived fields, references."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from app.i18n import _l
+
+# Marshmallow's own messages never reach the catalogs; these do (the msgids of app.services.forms where
+# one exists).
+_FIELD_MESSAGES = {
+    "required": _l("This field is required."),
+    "null": _l("This field cannot be null."),
+    "invalid": _l("Invalid value."),
+}
+
+
+class ApiSchema(Schema):
+    """Base schema: unknown fields are an error, and every message goes through the catalogs."""
+
+    error_messages = {"unknown": _l("Unknown field."), "type": _l("Invalid input type.")}
+
+    class Meta:
+        unknown = RAISE
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        field_obj.error_messages = {
+            key: _FIELD_MESSAGES.get(key, _FIELD_MESSAGES["invalid"]) for key in field_obj.error_messages}
+
+
+def _at_most(n: int) -> validate.Length:
+    return validate.Length(max=n, error=_l("At most %(n)s characters.", n=n))
+
+
+def string(max_length: int, *, required: bool = False, **kwargs) -> fields.String:
+    """A string field bounded like its column; a required one must not be empty either."""
+    rules = [_at_most(max_length)]
+    if required:
+        rules.insert(0, validate.Length(min=1, error=_l("This field cannot be empty.")))
+    return fields.String(required=required, validate=rules, **kwargs)
+
+
+def email(*, metadata: dict | None = None) -> fields.String:
+    # Not fields.Email: it builds its validator before on_bind_field can translate the message.
+    return fields.String(validate=[_at_most(254), validate.Email(error=_l("Invalid e-mail address."))],
+                         metadata={"format": "email", **(metadata or {})})
+
+
+def one_of(choices, **kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf(choices, error=_l("Value not allowed.")), **kwargs)
+
+
+def derived(field: fields.Field, getter: Callable[[object], object]) -> fields.Field:
+    """``field`` dumping ``getter(obj)`` instead of one attribute: data shaped or looked up apart from
+    the object's columns, still documented with ``field``'s type."""
+    field.get_value = lambda obj, attr, accessor=None, default=None: getter(obj)
+    return field
+
+
+def itself(obj):
+    """Getter for a nested object made of the parent's own columns (a ticket's status, its survey)."""
+    return obj
+
+
+class UserRefSchema(ApiSchema):
+    username = fields.String()
+    full_name = fields.String()
+
+
+class TeamRefSchema(ApiSchema):
+    code = fields.String()
+    name = fields.String()

@@ -1,0 +1,1 @@
+"""The only package that imports SpiffWorkflow: deploy, engine, sandbox, runtime, task index."""
