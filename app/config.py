@@ -25,6 +25,7 @@ class Config:
     ON_BEHALF_ROLES = ("supervisor", "admin")
 
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
 
     # Outgoing mail (delivered by the worker from the outbox).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -45,6 +46,12 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", "")  # default: instance/huey.sqlite
     HUEY_IMMEDIATE = False
+    OUTBOX_KICK = True  # enqueue a delivery right after a commit that queued messages
+    # Retry n waits OUTBOX_RETRY_SECONDS * 2**(n-1), at most OUTBOX_RETRY_MAX_SECONDS (no jitter).
+    OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+    OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+    # A claimed message is retaken by another worker after this (its worker died mid-send).
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
 
 class TestConfig(Config):
@@ -53,3 +60,4 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     HUEY_IMMEDIATE = True
     MAIL_TIMEOUT = 2.0
+    OUTBOX_KICK = False  # tests that deliver turn it on

@@ -11,7 +11,7 @@ from app import clock
 from app.extensions import db
 from app.models.types import UTCDateTime
 
-ROLES = ("agent", "technician", "supervisor", "approver", "admin")
+ROLES = ("agent", "technician", "supervisor", "approver", "analyst", "admin")
 
 team_members = Table(
     "team_member",

@@ -24,6 +24,7 @@ STAFF = [
     ("redes1", "Rita Redes", ["technician"], ["redes"]),
     ("supervisor", "Sofía Supervisora", ["supervisor"], ["soporte_n1", "campo", "redes"]),
     ("aprobador", "Arturo Aprobador", ["approver"], []),
+    ("analista", "Alma Analista", ["analyst"], []),
     ("admin", "Adela Administradora", ["admin"], []),
 ]
 

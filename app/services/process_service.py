@@ -6,8 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
-from app.models import ProcessVersion
+from app.i18n import _
+from app.models import ProcessVersion, User
 from app.services.transaction import transaction
 from app.workflow import deploy
 
@@ -22,6 +24,16 @@ class DeployResult:
 def deploy_directory(directory: str) -> list[DeployResult]:
     files = {p.name: p.read_bytes() for p in sorted(Path(directory).iterdir())
              if p.suffix in (".bpmn", ".dmn") and p.is_file()}
+    return deploy_files(files)
+
+
+def deploy_uploaded(files: dict[str, bytes], actor: User) -> list[DeployResult]:
+    """A process analyst's upload: the same checks as the deploy command (DOCTYPE refused, XSD, code)."""
+    if not actor.has_role("analyst"):
+        raise Forbidden(_("Only process analysts may deploy processes."))
+    if not files:
+        raise ValidationFailed(_("Please correct the marked fields."), errors={"files": [_("Attach at least one "
+                                                                                          ".bpmn or .dmn file.")]})
     return deploy_files(files)
 
 

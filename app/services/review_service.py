@@ -7,8 +7,10 @@ from statistics import mean, median
 
 from sqlalchemy import select
 
+from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
-from app.models import Ticket
+from app.i18n import _
+from app.models import Ticket, User
 
 
 @dataclass
@@ -34,8 +36,13 @@ class Group:
         }
 
 
-def closed_tickets_review(start: datetime, end: datetime) -> dict:
+def closed_tickets_review(start: datetime, end: datetime, actor: User) -> dict:
     """Closed tickets in [start, end) summarised overall, by nature and by priority, with their reports."""
+    if not actor.has_role("supervisor"):
+        raise Forbidden(_("Only supervisors may review closed tickets."))
+    if end <= start:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               errors={"to": [_("Must be later than the start date.")]})
     tickets = list(db.session.scalars(
         select(Ticket).where(Ticket.closed_at >= start, Ticket.closed_at < end, Ticket.report.is_not(None))
         .order_by(Ticket.closed_at)))
@@ -46,8 +53,8 @@ def closed_tickets_review(start: datetime, end: datetime) -> dict:
                       by_priority.setdefault(ticket.priority or "-", Group(ticket.priority or "-"))):
             _add(group, ticket, report)
     return {
-        "from": start.isoformat(),
-        "to": end.isoformat(),
+        "start": start.isoformat(),
+        "end": end.isoformat(),
         "overall": overall.as_dict(),
         "by_nature": [g.as_dict() for g in sorted(by_nature.values(), key=lambda g: -g.tickets)],
         "by_priority": [g.as_dict() for g in sorted(by_priority.values(), key=lambda g: -g.tickets)],

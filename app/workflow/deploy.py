@@ -48,9 +48,17 @@ class DeployableProcess:
 class DeployErrors(DeployError):
     """Every problem found in one deploy, so an analyst fixes them all in one go."""
 
+    status = 422
+
     def __init__(self, errors: list[DeployError]):
         super().__init__("; ".join(str(e) for e in errors))
         self.all = errors
+        self.errors = {}
+        for error in errors:
+            where = ", ".join(filter(None, (error.line and _("line %(n)s", n=error.line),
+                                            error.element and _("element %(id)s", id=error.element))))
+            self.errors.setdefault(error.file or "-", []).append(f"{where}: {error.message}" if where
+                                                                 else error.message)
 
     def __str__(self) -> str:
         return self.message
