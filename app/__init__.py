@@ -56,7 +56,12 @@ def _default_settings(app: Flask) -> None:
 
 def _configure_sqlite(app: Flask) -> None:
     """SQLite: enforce foreign keys, wait for a busy writer instead of failing at once, and use WAL so
-    the web processes and the worker read while one of them writes (NORMAL sync is safe under WAL)."""
+    readers never block on the writer (NORMAL sync is safe under WAL).
+
+    SQLAlchemy, not pysqlite, begins transactions: pysqlite only begins one before a write, so a savepoint
+    taken first would commit on release. ``BEGIN IMMEDIATE`` takes the write lock up front, so a
+    read-then-write transaction waits for another writer instead of failing with "database is locked".
+    """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     from sqlalchemy import event
@@ -65,9 +70,14 @@ def _configure_sqlite(app: Flask) -> None:
 
         @event.listens_for(db.engine, "connect")
         def _on_connect(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=15000")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(db.engine, "begin")
+        def _on_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -10,6 +10,10 @@ from app.errors import DeployError
 
 
 def register_cli(app: Flask) -> None:
+    from app import worker_cli
+
+    worker_cli.register(app)
+
     @app.cli.group("processes", help="Despliegue de los procesos BPMN/DMN de processes/.")
     def processes():
         pass

@@ -46,6 +46,7 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL", "")
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", "")  # default: instance/huey.sqlite
     HUEY_IMMEDIATE = False
+    HUEY_NAME = os.environ.get("HUEY_NAME", "atiende")  # queue name: distinct per deployment sharing a Redis
     OUTBOX_KICK = True  # enqueue a delivery right after a commit that queued messages
     # Retry n waits OUTBOX_RETRY_SECONDS * 2**(n-1), at most OUTBOX_RETRY_MAX_SECONDS (no jitter).
     OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from app import signals
 from app.extensions import db
 from app.i18n import _
-from app.models import STATUSES, HumanTask, Team, Ticket, TicketEvent, User
+from app.models import CHANNEL_LABELS, STATUSES, HumanTask, Team, Ticket, TicketEvent, User
 
 
 def connect() -> None:
@@ -25,7 +25,7 @@ def add_event(ticket: Ticket, kind: str, message: str, *, public: bool = False, 
 
 
 def on_opened(ticket: Ticket, *, actor: User | None = None, **_kw) -> None:
-    add_event(ticket, "opened", _("Complaint received by %(channel)s.", channel=ticket.channel),
+    add_event(ticket, "opened", _("Complaint received by %(channel)s.", channel=CHANNEL_LABELS[ticket.channel]),
               public=True, actor=actor)
 
 

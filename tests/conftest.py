@@ -18,6 +18,8 @@ from app.config import TestConfig
 from app.extensions import db
 from app.services import demo_service, process_service
 
+pytest_plugins = ["tests.mail_server"]
+
 # Rows that tests create; staff, teams, demo customers and deployed processes are kept.
 PER_TEST_TABLES = ["outbox_message", "human_task", "ticket_event", "customer_interaction", "workflow_instance",
                    "ticket", "api_token"]
@@ -50,8 +52,21 @@ def database_url(tmp_path_factory):
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'atiende.sqlite'}"
 
 
+def _compile_catalogs() -> None:
+    """Texts are asserted in Spanish: build the catalogs if ``make`` has not (pytest run on its own)."""
+    from babel.messages.frontend import CompileCatalog
+    from setuptools import Distribution
+
+    command = CompileCatalog(Distribution())
+    command.initialize_options()
+    command.directory = str(Path(__file__).resolve().parent.parent / "app" / "translations")
+    command.finalize_options()
+    command.run()
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
+    _compile_catalogs()
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = database_url
 

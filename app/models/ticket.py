@@ -42,7 +42,13 @@ STATUSES = {
 }
 
 KIND_PREFIX = {"complaint": "Q"}
-CHANNELS = ("portal", "phone", "email", "social")
+CHANNEL_LABELS = {
+    "portal": _l("online portal"),
+    "phone": _l("phone"),
+    "email": _l("e-mail"),
+    "social": _l("social media"),
+}
+CHANNELS = tuple(CHANNEL_LABELS)
 # Codes as the analysts write them in the DMN tables.
 PRIORITIES = ("alta", "media", "baja")
 

@@ -84,7 +84,7 @@ def test_a_body_that_is_not_json_is_415(api):
 
 def test_unknown_fields_are_422_per_field(api, complaint_body):
     response = api.post("/tickets", "agente", json=complaint_body(colour="red"), expect=None)
-    assert assert_json_error(response, 422)["errors"] == {"colour": ["Unknown field."]}
+    assert assert_json_error(response, 422)["errors"] == {"colour": ["Campo no reconocido."]}
 
 
 def test_wrong_types_are_422_per_field(api, complaint_body):

@@ -27,7 +27,7 @@ def test_a_doctype_in_an_upload_is_refused_with_file_and_line(api):
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>')
     body = upload(api, "analista", {"xxe.bpmn": xml}, expect=422).json
     assert "DOCTYPE" in body["message"]
-    assert body["errors"]["xxe.bpmn"][0].startswith("line 2")
+    assert body["errors"]["xxe.bpmn"][0].startswith("línea 2")
     versions = api.get("/processes", "supervisor").json["versions"]
     assert not any(v["process_id"] == "prueba_inicio_xxe" for v in versions)
 

@@ -154,4 +154,4 @@ def test_an_element_id_equal_to_a_service_parameter_is_named_plainly():
     xml = SCENARIO.replace('id="script"', 'id="status"').replace('targetRef="script"', 'targetRef="status"') \
         .replace('sourceRef="script"', 'sourceRef="status"')
     errors = refused({"clash.bpmn": xml})
-    assert any(e.element == "status" and "rename" in e.message for e in errors)
+    assert any(e.element == "status" and "cambie el id" in e.message for e in errors)
