@@ -39,4 +39,7 @@ def fire_due_timers() -> int:
             fired += 1
         except Conflict:
             log.info("timer of instance %s fired by another worker", instance_id)
+        except Exception:
+            # One broken instance must not hold back every other timer: log it, go on with the rest.
+            log.exception("firing the timers of instance %s failed", instance_id)
     return fired

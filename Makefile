@@ -1,0 +1,91 @@
+# Atiende: `make run` (demo on http://127.0.0.1:$(PORT)) and `make test` (lint + tests, SQLite then PostgreSQL).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PORT ?= 5000
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+STAMP := $(VENV)/.installed-stamp
+CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/*.po)
+
+# Exit 0 when the PostgreSQL named by TEST_POSTGRES_URL answers within 3 seconds.
+PG_ANSWERS := $(BIN)/python -c 'import sys; from sqlalchemy import create_engine; \
+	create_engine(sys.argv[1], connect_args={"connect_timeout": 3}).connect().close()' '$(TEST_POSTGRES_URL)' 2>/dev/null
+
+.PHONY: help install translations db run test lint bench clean clean-data
+
+help:
+	@echo "make run         instala, migra, despliega procesos, carga la demo y sirve http://127.0.0.1:$(PORT) con su trabajador"
+	@echo "make test        ruff, import-linter y pytest (SQLite; después PostgreSQL si responde)"
+	@echo "make lint        solo ruff e import-linter"
+	@echo "make bench       bench/lifecycle.py (docs/performance.md)"
+	@echo "make clean       borra .venv y node_modules (los datos de instance/ se quedan)"
+	@echo "make clean-data  borra las bases SQLite de instance/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Front-end libraries the staff workspace serves from node_modules (only when package-lock.json exists).
+NPM_STAMP := $(if $(wildcard package-lock.json),node_modules/.installed-stamp)
+node_modules/.installed-stamp: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) $(NPM_STAMP)
+
+translations: $(STAMP)
+ifneq ($(CATALOGS),)
+	$(BIN)/pybabel -q compile -d app/translations -f
+endif
+
+db: install translations
+	$(FLASK) db upgrade
+	$(FLASK) processes deploy
+	$(FLASK) demo load
+
+# Web server and worker in the foreground; Ctrl-C (or SIGTERM to make) stops both.
+run: db
+	@echo "==> Atiende en http://127.0.0.1:$(PORT) con su trabajador (Ctrl-C detiene ambos)"
+	@pids=""; trap 'kill $$pids 2>/dev/null || true; wait; exit 0' INT TERM; \
+	$(FLASK) worker run & pids=$$!; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT) & pids="$$pids $$!"; \
+	status=0; wait -n || status=$$?; \
+	echo "==> Un proceso terminó (código $$status): se detiene el otro" >&2; \
+	kill $$pids 2>/dev/null || true; wait || true; exit $$status
+
+lint: install
+	@echo "==> ruff check ."
+	$(BIN)/ruff check .
+	@echo "==> lint-imports (contratos de capas en pyproject.toml)"
+	$(BIN)/lint-imports
+
+test: lint translations
+	@echo "==> pytest, primera pasada: SQLite"
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if $(PG_ANSWERS); then \
+		echo "==> pytest, segunda pasada: PostgreSQL en $(TEST_POSTGRES_URL)"; \
+		TEST_DATABASE_URL='$(TEST_POSTGRES_URL)' $(BIN)/python -m pytest; \
+	else \
+		echo "PostgreSQL no responde en $(TEST_POSTGRES_URL): se omite la segunda pasada"; \
+	fi
+
+bench: install
+	$(BIN)/python bench/lifecycle.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules *.egg-info .pytest_cache .ruff_cache .import_linter_cache
+
+# The SQLite databases of the app and of the worker queue (instance/config.py and secret_key stay).
+clean-data:
+	rm -f instance/*.sqlite instance/*.sqlite-journal instance/*.sqlite-wal instance/*.sqlite-shm
