@@ -13,6 +13,9 @@ def register_cli(app: Flask) -> None:
     from app import worker_cli
 
     worker_cli.register(app)
+    from app import mail_cli
+
+    mail_cli.register(app)
 
     @app.cli.group("processes", help="Despliegue de los procesos BPMN/DMN de processes/.")
     def processes():

@@ -54,6 +54,36 @@ class Config:
     # A claimed message is retaken by another worker after this (its worker died mid-send).
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
+    # Staff workspace (/staff): a session ends after this idle time or this age, whichever comes first.
+    STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "60"))
+    STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"  # set behind HTTPS
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the staff session (which expires)
+    DUE_SOON_HOURS = int(os.environ.get("DUE_SOON_HOURS", "4"))  # task list: "vence pronto"
+    # Where `npm ci` put the front-end libraries (bpmn-js); served under /staff/vendor/.
+    NODE_MODULES_DIR = str(ROOT / "node_modules")
+
+    # Inbound e-mail (issue 6): one intake service behind the pipe, the SMTP intake server and IMAP polling.
+    MAIL_INTAKE_MAILBOX = os.environ.get("MAIL_INTAKE_MAILBOX", "soporte@net1.mx")  # dedupe is per mailbox
+    MAIL_INTAKE_HOST = os.environ.get("MAIL_INTAKE_HOST", "127.0.0.1")  # only our mail server relays to it
+    MAIL_INTAKE_PORT = int(os.environ.get("MAIL_INTAKE_PORT", "2525"))
+    MAIL_INTAKE_RECIPIENTS = tuple(filter(None, os.environ.get("MAIL_INTAKE_RECIPIENTS", "").split(",")))
+    MAIL_MAX_MESSAGE_BYTES = int(os.environ.get("MAIL_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024)))
+    MAIL_INTAKE_MAX_ATTEMPTS = int(os.environ.get("MAIL_INTAKE_MAX_ATTEMPTS", "5"))
+    MAIL_IMAP_HOST = os.environ.get("MAIL_IMAP_HOST", "")
+    MAIL_IMAP_PORT = int(os.environ.get("MAIL_IMAP_PORT", "993"))
+    MAIL_IMAP_SSL = os.environ.get("MAIL_IMAP_SSL", "1") == "1"
+    MAIL_IMAP_USERNAME = os.environ.get("MAIL_IMAP_USERNAME", "")
+    MAIL_IMAP_PASSWORD = os.environ.get("MAIL_IMAP_PASSWORD", "")
+    MAIL_IMAP_FOLDER = os.environ.get("MAIL_IMAP_FOLDER", "INBOX")
+    MAIL_IMAP_PROCESSED_FOLDER = os.environ.get("MAIL_IMAP_PROCESSED_FOLDER", "")  # empty: mark seen
+    MAIL_IMAP_TIMEOUT = float(os.environ.get("MAIL_IMAP_TIMEOUT", "30"))
+    # Attachments: type from the bytes, stored under random names outside the static folder.
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", "")  # default: instance/attachments
+
 
 class TestConfig(Config):
     TESTING = True

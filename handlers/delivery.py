@@ -23,6 +23,9 @@ from handlers import timeline
 MESSAGE_ID_DOMAIN = "atiende.local"
 # Every character str.splitlines() breaks on: any of them would end a header and start another.
 LINE_BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# A Message-ID we may put in In-Reply-To/References (they come from stored payloads, never from parsed headers).
+MESSAGE_ID = re.compile(r"^<[^<>\s]{1,900}>$")
+MAX_REFERENCES = 20
 
 
 class DeliveryError(Exception):
@@ -85,12 +88,32 @@ def build_email(env: Envelope, config: dict) -> EmailMessage:
     mail["Subject"] = env.subject
     mail["Date"] = format_datetime(clock.now())
     mail["Message-ID"] = env.message_id
-    if env.thread_root:
-        mail["In-Reply-To"] = env.thread_root
-        mail["References"] = env.thread_root
+    in_reply_to, references = _thread(env)
+    if in_reply_to:
+        mail["In-Reply-To"] = in_reply_to
+    if references:
+        mail["References"] = " ".join(references)
+    if env.payload.get("auto_reply"):
+        # RFC 3834: our automatic answer (the confirmation of a mailed-in ticket); well-behaved
+        # auto-responders do not answer it, and Exchange is asked not to either.
+        mail["Auto-Submitted"] = "auto-replied"
+        mail["X-Auto-Response-Suppress"] = "All"
     # quoted-printable keeps the Spanish text 7-bit clean for servers without 8BITMIME.
     mail.set_content(env.body, charset="utf-8", cte="quoted-printable")
     return mail
+
+
+def _thread(env: Envelope) -> tuple[str | None, list[str]]:
+    """In-Reply-To and References: the staff reply's own (payload, set by mail_reply_service) else the
+    first mail of the ticket to this recipient. Anything that is not one well-formed <id> is dropped."""
+    valid = lambda value: isinstance(value, str) and MESSAGE_ID.match(value) is not None  # noqa: E731
+    given = env.payload.get("references") or []
+    references = [r for r in given if valid(r)][-MAX_REFERENCES:] if isinstance(given, list) else []
+    in_reply_to = env.payload.get("in_reply_to") if valid(env.payload.get("in_reply_to")) else None
+    root = env.thread_root if valid(env.thread_root) else None
+    if root and root not in references:
+        references.insert(0, root)
+    return in_reply_to or root, references
 
 
 def _check_header(name: str, value: str) -> None:

@@ -28,9 +28,12 @@ PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee
 
 
 def sync_index(instance, workflow, ticket) -> None:
+    # Everything is set before the one flush that follows, so the instance row is written once.
+    instance.next_timer_due, instance.waiting_message = _waiting(workflow)
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    indexed = {row.id: row for row in db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready"))}
+    with db.session.no_autoflush:
+        indexed = {row.id: row for row in db.session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready"))}
     for task_id, row in indexed.items():
         if task_id not in ready:  # interrupted (boundary timer) or the instance ended
             row.status = "cancelled"
@@ -38,9 +41,7 @@ def sync_index(instance, workflow, ticket) -> None:
         if task_id not in indexed:
             row = _new_row(instance, task, ticket)
             db.session.add(row)
-            db.session.flush()
             signals.task_ready.send(ticket, task=row)
-    instance.next_timer_due, instance.waiting_message = _waiting(workflow)
 
 
 def _new_row(instance, task, ticket) -> HumanTask:

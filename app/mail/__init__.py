@@ -1,0 +1,1 @@
+"""Inbound e-mail: parsing real-world mail (``parse``) and the transports that bring it in."""
