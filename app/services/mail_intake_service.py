@@ -21,16 +21,13 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from contextvars import ContextVar
 from datetime import timedelta
-from functools import partial
 
 from flask import current_app
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from app import clock, signals
+from app import clock
 from app.errors import Conflict
 from app.extensions import db
 from app.i18n import _
@@ -55,8 +52,6 @@ YES = re.compile(r"^(si|yes|claro|correcto)( (gracias|muchas gracias|ya (quedo|f
                  r"quedo resuelto|todo bien|funciona|ya funciona bien))*$")
 NO = re.compile(r"^no( (gracias|se resolvio|sigue (igual|fallando|sin servicio)|funciona|ha quedado|quedo))*$")
 
-# Set while open_complaint runs for a mail: called from ticket_opened, inside that same transaction.
-_on_ticket_created: ContextVar = ContextVar("mail_on_ticket_created", default=None)
 
 
 def receive(raw: bytes, *, transport: str, mailbox: str | None = None, envelope_from: str = "") -> InboundMessage:
@@ -131,7 +126,6 @@ def process(inbound_id: int) -> str | None:
             _record_failure(inbound_id, err)
             return "failed"
         except Exception as err:
-            db.session.info.pop("mail_auto_reply", None)
             log.exception("processing inbound mail #%s failed", inbound_id)
             _record_failure(inbound_id, err)
             return "failed"
@@ -309,11 +303,8 @@ def _create(row: InboundMessage, mail: ParsedMail, foreign: Ticket | None) -> st
     else:
         customer = None
         details["customer"] = ticket_service.NewCustomer(name=(mail.from_name or address)[:160], email=address)
-    token = _on_ticket_created.set(partial(_link_new_ticket, row.id, mail, customer is None, foreign))
-    try:
-        ticket_service.open_complaint(**details)  # commits the claim, the ticket and _link_new_ticket's rows
-    finally:
-        _on_ticket_created.reset(token)
+    ticket = ticket_service.open_complaint(**details)  # joins this transaction: one commit for all of it
+    _link_new_ticket(row.id, mail, customer is None, foreign, ticket)
     return "created"
 
 
@@ -332,7 +323,7 @@ def match_customer(address: str) -> Customer | None:
 
 def _link_new_ticket(inbound_id: int, mail: ParsedMail, unknown: bool, foreign: Ticket | None,
                      ticket: Ticket) -> None:
-    """Runs inside open_complaint's transaction (from ticket_opened): nothing is committed without it."""
+    """The mail's own rows on the ticket it just opened, in the same transaction."""
     row = db.session.get(InboundMessage, inbound_id)
     row.ticket_id, row.outcome = ticket.id, "created"
     event = timeline.add_event(ticket, "customer_email", _text(mail), public=True, data=_event_data(row, mail))
@@ -356,43 +347,25 @@ def _link_new_ticket(inbound_id: int, mail: ParsedMail, unknown: bool, foreign: 
     _limit_auto_reply(row, ticket, mail.from_address)
 
 
-def _on_ticket_opened(ticket: Ticket, **_kw) -> None:
-    callback = _on_ticket_created.get()
-    if callback is not None:
-        callback(ticket)
-
-
-signals.ticket_opened.connect(_on_ticket_opened, weak=False)
-
-
 # --- loops -----------------------------------------------------------------------------------------------
 
 def _limit_auto_reply(row: InboundMessage, ticket: Ticket, address: str) -> None:
     """At most one automatic answer (the confirmation of a new ticket) per sender per 24 hours; the one
-    that goes is marked as an auto-reply (``payload["auto_reply"]``: delivery adds Auto-Submitted)."""
+    that goes is marked as an auto-reply (``payload["auto_reply"]``: delivery adds Auto-Submitted).
+
+    The confirmation was queued by the ticket_opened subscribers, earlier in this same transaction."""
     if not address:
         return
     recent = db.session.scalar(select(AutoReplyLog.id).where(
         AutoReplyLog.address == address, AutoReplyLog.suppressed.is_(False),
         AutoReplyLog.created_at > clock.now() - AUTO_REPLY_WINDOW).limit(1))
-    db.session.add(AutoReplyLog(address=address, ticket_id=ticket.id, inbound_id=row.id,
-                                suppressed=recent is not None))
-    db.session.info["mail_auto_reply"] = (ticket.id, address, recent is not None)
-
-
-@event.listens_for(Session, "before_commit")
-def _mark_auto_reply(session: Session) -> None:
-    """The confirmation is queued by the ticket_opened subscribers, in this same transaction: mark it as
-    our automatic answer, or hold it back when the sender already got one within 24 hours."""
-    marker = session.info.pop("mail_auto_reply", None)
-    if marker is None:
-        return
-    ticket_id, address, suppress = marker
-    session.flush()
+    suppress = recent is not None
+    db.session.add(AutoReplyLog(address=address, ticket_id=ticket.id, inbound_id=row.id, suppressed=suppress))
+    db.session.flush()
     values = ({"status": "suppressed", "last_error": "auto-reply limit: one automatic answer per sender per 24 h"}
               if suppress else {"payload": {"auto_reply": True}})
-    session.execute(
-        update(OutboxMessage).where(OutboxMessage.ticket_id == ticket_id, OutboxMessage.channel == "email",
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id, OutboxMessage.channel == "email",
                                     func.lower(OutboxMessage.recipient) == address,
                                     OutboxMessage.status == "pending")
         .values(**values).execution_options(synchronize_session=False))

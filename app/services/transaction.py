@@ -14,8 +14,13 @@ from app.i18n import _
 def transaction():
     """Commit what the block did, or roll all of it back (domain rows, workflow state, index, outbox).
 
-    A concurrent advance of the same instance surfaces as ``Conflict``.
+    A use case called from inside another one joins the outer transaction: only the outermost block
+    commits. A concurrent advance of the same instance surfaces as ``Conflict``.
     """
+    if db.session.info.get("in_transaction"):
+        yield db.session
+        return
+    db.session.info["in_transaction"] = True
     try:
         yield db.session
         db.session.commit()
@@ -35,3 +40,5 @@ def transaction():
         db.session.info.pop("outbox_written", None)
         db.session.info.pop("after_commit", None)
         raise
+    finally:
+        db.session.info.pop("in_transaction", None)
