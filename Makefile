@@ -17,7 +17,7 @@ CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/*.po)
 PG_ANSWERS := $(BIN)/python -c 'import sys; from sqlalchemy import create_engine; \
 	create_engine(sys.argv[1], connect_args={"connect_timeout": 3}).connect().close()' '$(TEST_POSTGRES_URL)' 2>/dev/null
 
-.PHONY: help install translations db run test lint bench clean clean-data
+.PHONY: help install translations db run test lint bench clean clean-data browser-deps
 
 help:
 	@echo "make run         instala, migra, despliega procesos, carga la demo y sirve http://127.0.0.1:$(PORT) con su trabajador"
@@ -70,7 +70,15 @@ lint: install
 	@echo "==> lint-imports (contratos de capas en pyproject.toml)"
 	$(BIN)/lint-imports
 
-test: lint translations
+# Headless Chromium for tests/browser (Playwright drives /usr/bin/chromium; never `playwright install`).
+browser-deps: install
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else echo "Chromium no está instalado y no se puede instalar aquí: se omiten las pruebas de navegador"; fi; \
+	fi
+
+test: lint translations browser-deps
 	@echo "==> pytest, primera pasada: SQLite"
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
 	@if $(PG_ANSWERS); then \

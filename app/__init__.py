@@ -5,10 +5,13 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, redirect, url_for
+from flask_wtf.csrf import CSRFProtect
 
 from app.config import Config
 from app.extensions import babel, db, migrate
+
+csrf = CSRFProtect()
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -34,13 +37,37 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.api import bp as api_bp
     from app.cli import register_cli
     from app.errors_http import register_error_handlers
+    from app.staff import bp as staff_bp
+    from app.staff.auth import init_login
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(staff_bp)
+    csrf.init_app(app)
+    csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry one
+    init_login(app)
+    app.after_request(_security_headers)
     register_error_handlers(app)
     register_cli(app)
+    app.add_url_rule("/", "home", lambda: redirect(url_for("staff.tasks")))
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change otherwise
     return app
+
+
+def _security_headers(response):
+    """No framing, no sniffing, scripts and styles only from here (bpmn-js styles SVG inline), and staff
+    pages never cached: they show customers' data."""
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Content-Security-Policy",
+                       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                       "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+                       "form-action 'self'")
+    if response.mimetype == "text/html":
+        headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def _default_settings(app: Flask) -> None:

@@ -8,10 +8,11 @@ def connect_subscribers() -> None:
     global _connected
     if _connected:
         return
-    from handlers import crm, notifications, tickets, timeline  # noqa: F401 - registration side effects
+    from handlers import crm, inbox, notifications, tickets, timeline  # noqa: F401 - registration side effects
 
     notifications.connect()
     timeline.connect()
+    inbox.connect()
     _connected = True
 
 

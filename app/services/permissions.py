@@ -47,3 +47,32 @@ def visible_filter(user: User):
         else:
             clauses.append(HumanTask.lane.in_(lanes_by_role.get(role, [])))
     return or_(*clauses)
+
+
+def scope_filter(user: User, scope: str):
+    """The task list's tabs: "mine" (held by me), "team" (nobody holds it, I may take it), "all" I may see."""
+    if scope == "mine":
+        return HumanTask.assignee_id == user.id
+    if scope == "team":
+        return HumanTask.assignee_id.is_(None) & visible_filter(user)
+    return visible_filter(user)
+
+
+def may_reassign(user: User) -> bool:
+    return user.has_role("supervisor")
+
+
+def may_take_calls(user: User) -> bool:
+    """Contact-center work: phone and social-media intake."""
+    return user.has_role("agent", "supervisor")
+
+
+def may_see_ticket(user: User, ticket, task_lanes: list[str]) -> bool:
+    """Contact center and supervisors see every ticket; a technician his team's, his own, or one with a task
+    he may see (``task_lanes``: lanes of the ticket's tasks visible to him)."""
+    if user.has_role("agent", "supervisor"):
+        return True
+    if "technician" in user.roles and (
+            ticket.assignee_id == user.id or (ticket.team is not None and ticket.team.code in user.team_codes)):
+        return True
+    return bool(task_lanes)

@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import HumanTask, Ticket, User
-from app.services import forms
-from app.services.permissions import CUSTOMER_ROLE, lane_role, may_work, visible_filter
+from app.services import attachment_service, forms, inbox_service, task_query
+from app.services.permissions import CUSTOMER_ROLE, lane_role, may_reassign, may_work, visible_filter
 from app.services.transaction import transaction
 from app.workflow import runtime
+
+ATTACHMENT_PREFIX = "attachment:"  # a file field's value once its upload is kept
 
 
 @dataclass
@@ -74,8 +76,12 @@ def release(task_id: str, user: User) -> HumanTask:
     return task
 
 
-def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = None) -> HumanTask:
-    """Validate ``data`` against the task's form and complete it; exactly one of two racing calls wins."""
+def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = None, *,
+                  uploads: dict[str, tuple[str, bytes]] | None = None) -> HumanTask:
+    """Validate ``data`` against the task's form and complete it; exactly one of two racing calls wins.
+
+    ``uploads`` are the files of the form's file fields ({field: (file name, bytes)}): kept as the ticket's
+    attachments, and the field holds ``attachment:<id>`` (task data stays small and JSON)."""
     with transaction():
         task = _ready_task_for_update(task_id, user)
         _check_may_work(user, task)
@@ -83,7 +89,13 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
             raise Conflict(_("%(name)s holds this task.", name=task.assignee.full_name))
         if lane_role(task.lane) == CUSTOMER_ROLE:
             on_behalf_of = on_behalf_of or task.ticket.customer.name
+        if uploads and isinstance(data, dict):
+            data = {**data, **{field: name for field, (name, _bytes) in uploads.items()}}
         forms.validate(task.form, data)
+        for field, (name, content) in (uploads or {}).items():
+            stored = attachment_service.store(task.ticket, name, content, source="staff", actor=user)
+            db.session.flush()
+            data[field] = f"{ATTACHMENT_PREFIX}{stored.id}"
         runtime.complete_task(task, data, user, on_behalf_of)
     return task
 
@@ -103,3 +115,64 @@ def _check_may_work(user: User, task: HumanTask) -> None:
     if not may_work(user, task):
         raise Forbidden(_("You may not work tasks of the lane %(lane)s.", lane=task.lane or "-"))
 
+
+
+# --- The staff workspace -------------------------------------------------------------------------------
+
+
+@dataclass
+class TaskPage:
+    """What the task page shows beside the form: the ticket and what earlier steps gathered."""
+
+    task: HumanTask
+    schema: dict
+    ticket: Ticket
+    earlier: list[tuple[HumanTask, dict]]  # completed steps of the ticket with their form's schema
+    on_behalf_of: str | None  # set when the caller completes a customer-lane task for the customer
+    may_work: bool
+    may_reassign: bool
+    candidates: list[User]
+    sla: str | None  # overdue | due_soon | on_time
+
+
+def search_tasks(user: User, query: task_query.TaskQuery) -> task_query.Page:
+    """The staff task list: one page of the tasks ``user`` may see, filtered, searched and sorted."""
+    return task_query.run(user, query)
+
+
+def task_page(task_id: str, user: User) -> TaskPage:
+    task = get_task(task_id, user)
+    earlier = list(db.session.scalars(
+        select(HumanTask).where(HumanTask.ticket_id == task.ticket_id, HumanTask.status == "completed")
+        .options(joinedload(HumanTask.completed_by)).order_by(HumanTask.completed_at)))
+    customer_lane = lane_role(task.lane) == CUSTOMER_ROLE
+    return TaskPage(task=task, schema=forms.load_schema(task.form), ticket=task.ticket,
+                    earlier=[(t, forms.load_schema(t.form)) for t in earlier],
+                    on_behalf_of=task.ticket.customer.name if customer_lane else None,
+                    may_work=may_work(user, task), may_reassign=may_reassign(user),
+                    candidates=_candidates(task) if may_reassign(user) else [], sla=task_query.sla_now(task.due_at))
+
+
+def reassign(task_id: str, username: str, actor: User) -> HumanTask:
+    """A supervisor hands a ready task to someone who may work it; the new holder is told in his inbox."""
+    if not may_reassign(actor):
+        raise Forbidden(_("Only a supervisor may reassign tasks."))
+    with transaction():
+        task = _ready_task_for_update(task_id, actor)
+        target = db.session.scalar(select(User).where(User.username == username, User.active))
+        if target is None or not may_work(target, task):
+            raise ValidationFailed(_("Please correct the marked fields."),
+                                   errors={"assignee": [_("This person may not work this task.")]})
+        task.assignee_id = target.id
+        if target.id != actor.id:
+            inbox_service.notify(target, "task_assigned", _("%(actor)s assigned you the task %(task)s of ticket "
+                                                            "%(number)s.", actor=actor.full_name, task=task.title,
+                                                            number=task.ticket.number), ticket=task.ticket)
+    return task
+
+
+def _candidates(task: HumanTask) -> list[User]:
+    """Active staff who may work ``task``: whom a supervisor may hand it to."""
+    users = db.session.scalars(select(User).where(User.active).options(joinedload(User.teams))
+                               .order_by(User.full_name)).unique()
+    return [u for u in users if may_work(u, task)]

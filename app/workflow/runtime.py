@@ -173,9 +173,9 @@ def _record_failure(instance, ticket, err) -> None:
 
 
 def _save(instance, workflow, ticket) -> None:
+    instance.trace = _trace(workflow)  # the path taken, for the diagram, without reading the state
     if workflow.is_completed():
         instance.status, instance.completed_at = "completed", clock.now()
-        instance.trace = _trace(workflow)
         instance.state = None  # nothing resumes a finished instance; its trace and index remain
     else:
         instance.state = engine.dump_state(workflow)

@@ -1,0 +1,112 @@
+"""The staff ticket page: header, timeline, open tasks and the process diagram with the path taken."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.errors import NotFound
+from app.extensions import db
+from app.i18n import _
+from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, WorkflowInstance
+from app.models.attachment import Attachment
+from app.services import attachment_service, task_query
+from app.services.permissions import may_see_ticket, visible_filter
+from app.services.ticket_service import get_ticket
+
+
+@dataclass
+class Diagram:
+    """One deployed diagram file with what the ticket's instances did on it."""
+
+    version_id: int
+    name: str
+    completed: list[str] = field(default_factory=list)  # element ids, in order, every round
+    current: list[str] = field(default_factory=list)  # element ids of the ready user tasks
+    failed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TicketPage:
+    ticket: Ticket
+    events: list[TicketEvent]
+    open_tasks: list[HumanTask]
+    diagrams: list[Diagram]
+    attachments: list[Attachment]
+    customer_email: str
+    sla: str | None  # the ticket's deadline: overdue | due_soon | on_time
+
+
+def visible_ticket(number: str, user: User) -> Ticket:
+    """The ticket, if ``user`` may see it; otherwise "not found", so a number reveals nothing."""
+    ticket = get_ticket(number)
+    lanes = db.session.scalars(select(HumanTask.lane).where(HumanTask.ticket_id == ticket.id,
+                                                            visible_filter(user)).limit(1)).all()
+    if not may_see_ticket(user, ticket, lanes):
+        raise NotFound(_("Ticket %(number)s does not exist.", number=number))
+    return ticket
+
+
+def ticket_page(number: str, user: User) -> TicketPage:
+    ticket = visible_ticket(number, user)
+    events = list(db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
+                                     .options(joinedload(TicketEvent.actor)).order_by(TicketEvent.id)))
+    open_tasks = list(db.session.scalars(
+        select(HumanTask).where(HumanTask.ticket_id == ticket.id, HumanTask.status == "ready")
+        .options(joinedload(HumanTask.assignee)).order_by(HumanTask.created_at)))
+    return TicketPage(ticket=ticket, events=events, open_tasks=open_tasks, diagrams=_diagrams(ticket, open_tasks),
+                      attachments=attachment_service.of_ticket(ticket),
+                      customer_email=ticket.contact_email or ticket.customer.email,
+                      sla=None if ticket.resolved_at or ticket.closed_at else task_query.sla_now(ticket.sla_due_at))
+
+
+def attachment_download(number: str, attachment_id: int, user: User) -> tuple[Attachment, Path]:
+    """An attachment of a ticket ``user`` may see, with the path of its file."""
+    ticket = visible_ticket(number, user)
+    attachment, path = attachment_service.open_for_download(attachment_id)
+    if attachment.ticket_id != ticket.id:
+        raise NotFound(_("Attachment not found."))
+    return attachment, path
+
+
+def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
+    """Instances of the same diagram file and version share one drawing (a ticket's rounds run on the
+    collaboration's two pools), so the path of every round is drawn on it."""
+    instances = db.session.scalars(
+        select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id)
+        .options(joinedload(WorkflowInstance.process_version)).order_by(WorkflowInstance.id))
+    current, done = {}, {}
+    for task in open_tasks:
+        current.setdefault(task.instance_id, []).append(task.task_name)
+    # A running instance has no trace yet (runtime writes it at completion): its completed user tasks stand in.
+    for instance_id, name in db.session.execute(select(HumanTask.instance_id, HumanTask.task_name).where(
+            HumanTask.ticket_id == ticket.id, HumanTask.status == "completed").order_by(HumanTask.completed_at)):
+        done.setdefault(instance_id, []).append(name)
+    drawings: dict[tuple[str, str], Diagram] = {}
+    for instance in instances:
+        version = instance.process_version
+        # The pools of one collaboration are versions of their own, deployed from the same XML.
+        xml = (version.sources or {}).get(version.source_file, "")
+        drawing = drawings.setdefault((version.source_file, xml), Diagram(version_id=version.id, name=""))
+        name = version.name or version.process_id
+        if name not in drawing.name:
+            drawing.name = " · ".join(filter(None, (drawing.name, name)))
+        drawing.completed += [e for e in instance.trace or done.get(instance.id, []) if e not in drawing.completed]
+        drawing.current += current.get(instance.id, [])
+        if instance.status == "error" and instance.error_task:
+            drawing.failed.append(instance.error_task)
+    return list(drawings.values())
+
+
+def diagram_xml(number: str, version_id: int, user: User) -> str:
+    """The BPMN XML the page draws; only a version one of the ticket's instances ran on."""
+    ticket = visible_ticket(number, user)
+    version = db.session.scalar(
+        select(ProcessVersion).join(WorkflowInstance, WorkflowInstance.process_version_id == ProcessVersion.id)
+        .where(WorkflowInstance.ticket_id == ticket.id, ProcessVersion.id == version_id).limit(1))
+    if version is None:
+        raise NotFound(_("This ticket has no such diagram."))
+    sources = version.sources or {}
+    return sources.get(version.source_file) or next(iter(sources.values()), "")

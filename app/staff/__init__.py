@@ -1,0 +1,8 @@
+"""Staff workspace (/staff): task list, task forms, ticket page, phone intake, inbox. Views stay thin:
+parse the request, call one service function, render."""
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+# The modules register their routes on ``bp``.
+from app.staff import auth, inbox, intake, tasks, tickets, web  # noqa: E402, F401

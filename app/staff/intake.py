@@ -1,0 +1,39 @@
+"""Phone and social-media intake: find the caller or register him, take the complaint, read back its number."""
+from __future__ import annotations
+
+from dataclasses import fields
+
+from flask import redirect, render_template, request, url_for
+
+from app.errors import ValidationFailed
+from app.services import customer_service, ticket_view_service
+from app.staff import bp
+from app.staff.auth import staff_user
+
+INTAKE_FIELDS = [f.name for f in fields(customer_service.Intake)]
+
+
+@bp.get("/intake")
+def intake():
+    found, picked = customer_service.intake_context(request.args.get("caller", ""),
+                                                    request.args.get("customer_number", ""), staff_user())
+    return render_template("staff/intake.html", found=found, searched="caller" in request.args, picked=picked,
+                           form={"customer_number": picked.number if picked else "", "channel": "phone"},
+                           errors={})
+
+
+@bp.post("/intake")
+def take_complaint():
+    form = {name: request.form.get(name, "") for name in INTAKE_FIELDS}
+    try:
+        ticket = customer_service.take_complaint(customer_service.Intake(**form), staff_user())
+    except ValidationFailed as err:
+        return render_template("staff/intake.html", found=[], searched=False, picked=None, form=form,
+                               errors=err.errors, message=err.message), 422
+    return redirect(url_for("staff.intake_done", number=ticket.number))
+
+
+@bp.get("/intake/<number>")
+def intake_done(number: str):
+    return render_template("staff/intake_done.html",
+                           ticket=ticket_view_service.visible_ticket(number, staff_user()))

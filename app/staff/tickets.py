@@ -1,0 +1,65 @@
+"""The ticket page: header, timeline, internal comments, open tasks and the process diagram."""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, send_file, url_for
+
+from app.errors import ValidationFailed
+from app.i18n import _
+from app.services import comment_service, mail_reply_service, ticket_view_service
+from app.staff import bp
+from app.staff.auth import staff_user
+
+
+@bp.get("/tickets/<number>")
+def ticket(number: str):
+    return render_template("staff/ticket.html", page=ticket_view_service.ticket_page(number, staff_user()))
+
+
+@bp.post("/tickets/<number>/comments")
+def comment(number: str):
+    try:
+        comment_service.add_internal_comment(number, request.form.get("text", ""), staff_user())
+    except ValidationFailed as err:
+        flash(" ".join(m for msgs in err.errors.values() for m in msgs), "error")
+    else:
+        flash(_("Internal comment added."), "success")
+    return redirect(url_for("staff.ticket", number=number, _anchor="timeline"))
+
+
+@bp.get("/tickets/<number>/diagrams/<int:version_id>.bpmn")
+def diagram(number: str, version_id: int):
+    xml = ticket_view_service.diagram_xml(number, version_id, staff_user())
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.post("/tickets/<number>/attachments")
+def attach(number: str):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a file to attach."), "error")
+    else:
+        try:
+            comment_service.attach_file(number, upload.filename, upload.read(), staff_user())
+        except ValidationFailed as err:
+            flash(err.message, "error")
+        else:
+            flash(_("File attached."), "success")
+    return redirect(url_for("staff.ticket", number=number, _anchor="attachments"))
+
+
+@bp.get("/tickets/<number>/attachments/<int:attachment_id>")
+def download(number: str, attachment_id: int):
+    attachment, path = ticket_view_service.attachment_download(number, attachment_id, staff_user())
+    return send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name)
+
+
+@bp.post("/tickets/<number>/reply")
+def reply(number: str):
+    try:
+        mail_reply_service.reply_to_customer(number, request.form.get("text", ""), staff_user())
+    except ValidationFailed as err:
+        flash(" ".join(m for msgs in err.errors.values() for m in msgs) or err.message, "error")
+    else:
+        flash(_("Your answer was queued for the customer."), "success")
+    return redirect(url_for("staff.ticket", number=number, _anchor="timeline"))

@@ -1,0 +1,58 @@
+"""In-app notifications for staff: a task assigned to me, an escalation, a customer who replied.
+
+Subscribers only add ``Notification`` rows in the current transaction (mail goes through the outbox).
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app import signals
+from app.extensions import db
+from app.i18n import _
+from app.models import HumanTask, Notification, Ticket, User
+
+
+def connect() -> None:
+    signals.task_ready.connect(on_task_ready)
+    signals.ticket_escalated.connect(on_escalated)
+    signals.ticket_status_changed.connect(on_status_changed)
+    signals.task_completed.connect(on_task_completed)
+
+
+def notify(user: User, kind: str, message: str, *, ticket: Ticket | None = None) -> Notification:
+    row = Notification(user_id=user.id, ticket_id=ticket.id if ticket else None, kind=kind, message=message)
+    db.session.add(row)
+    return row
+
+
+def on_task_ready(ticket: Ticket, *, task: HumanTask, **_kw) -> None:
+    if task.assignee_id is not None:
+        notify(db.session.get(User, task.assignee_id), "task_assigned",
+               _("New task for you: %(task)s, ticket %(number)s.", task=task.title, number=ticket.number),
+               ticket=ticket)
+
+
+def on_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
+    team = ticket.team.code if ticket.team else None
+    for user in db.session.scalars(select(User).where(User.active)):
+        if "supervisor" in user.roles and (team is None or team in user.team_codes):
+            notify(user, "escalated", _("Ticket %(number)s was escalated: %(reason)s", number=ticket.number,
+                                        reason=reason or "-"), ticket=ticket)
+
+
+def on_status_changed(ticket: Ticket, *, old: str, new: str, **_kw) -> None:
+    """The customer's answer to a question arrives as the way out of "waiting for the customer"."""
+    if old == "waiting_customer" and new != old:
+        _tell_assignee(ticket, _("The customer replied on ticket %(number)s.", number=ticket.number))
+
+
+def on_task_completed(ticket: Ticket, *, task: HumanTask, on_behalf_of: str | None = None, **_kw) -> None:
+    """A customer-lane task (confirmation, survey) is always completed on the customer's behalf."""
+    if on_behalf_of:
+        _tell_assignee(ticket, _("The customer answered %(task)s on ticket %(number)s.", task=task.title,
+                                 number=ticket.number))
+
+
+def _tell_assignee(ticket: Ticket, message: str) -> None:
+    if ticket.assignee is not None:
+        notify(ticket.assignee, "customer_replied", message, ticket=ticket)
