@@ -77,13 +77,9 @@ def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
     instances = db.session.scalars(
         select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id)
         .options(joinedload(WorkflowInstance.process_version)).order_by(WorkflowInstance.id))
-    current, done = {}, {}
+    current = {}
     for task in open_tasks:
         current.setdefault(task.instance_id, []).append(task.task_name)
-    # A running instance has no trace yet (runtime writes it at completion): its completed user tasks stand in.
-    for instance_id, name in db.session.execute(select(HumanTask.instance_id, HumanTask.task_name).where(
-            HumanTask.ticket_id == ticket.id, HumanTask.status == "completed").order_by(HumanTask.completed_at)):
-        done.setdefault(instance_id, []).append(name)
     drawings: dict[tuple[str, str], Diagram] = {}
     for instance in instances:
         version = instance.process_version
@@ -93,7 +89,7 @@ def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
         name = version.name or version.process_id
         if name not in drawing.name:
             drawing.name = " · ".join(filter(None, (drawing.name, name)))
-        drawing.completed += [e for e in instance.trace or done.get(instance.id, []) if e not in drawing.completed]
+        drawing.completed += [e for e in instance.trace or [] if e not in drawing.completed]
         drawing.current += current.get(instance.id, [])
         if instance.status == "error" and instance.error_task:
             drawing.failed.append(instance.error_task)
