@@ -46,6 +46,14 @@ def load_schema(name: str | None) -> dict:
     return _load(current_app.config["FORMS_DIR"], name)
 
 
+def choice_title(name: str, field: str, value: str | None) -> str | None:
+    """The label the form gives a choice (``oneOf`` ``const``/``title``), or the value itself."""
+    for option in load_schema(name).get("properties", {}).get(field, {}).get("oneOf", []):
+        if option.get("const") == value:
+            return option.get("title", value)
+    return value
+
+
 def validate(name: str | None, data) -> dict:
     """Return ``data`` if it satisfies the form, else raise ``ValidationFailed`` with per-field errors."""
     if not isinstance(data, dict):

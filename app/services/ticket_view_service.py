@@ -12,7 +12,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, WorkflowInstance
 from app.models.attachment import Attachment
-from app.services import attachment_service, task_query
+from app.services import attachment_service, forms, task_query
 from app.services.permissions import may_see_ticket, visible_filter
 from app.services.ticket_service import get_ticket
 
@@ -37,6 +37,11 @@ class TicketPage:
     attachments: list[Attachment]
     customer_email: str
     sla: str | None  # the ticket's deadline: overdue | due_soon | on_time
+    category: str | None  # the nature of the problem as the validation form names it
+
+
+# The agent chooses the nature of the problem in this form; its choices carry the labels.
+CATEGORY_FORM = "validar_reporte.schema.json"
 
 
 def visible_ticket(number: str, user: User) -> Ticket:
@@ -59,7 +64,8 @@ def ticket_page(number: str, user: User) -> TicketPage:
     return TicketPage(ticket=ticket, events=events, open_tasks=open_tasks, diagrams=_diagrams(ticket, open_tasks),
                       attachments=attachment_service.of_ticket(ticket),
                       customer_email=ticket.contact_email or ticket.customer.email,
-                      sla=None if ticket.resolved_at or ticket.closed_at else task_query.sla_now(ticket.sla_due_at))
+                      sla=None if ticket.resolved_at or ticket.closed_at else task_query.sla_now(ticket.sla_due_at),
+                      category=forms.choice_title(CATEGORY_FORM, "category", ticket.category))
 
 
 def attachment_download(number: str, attachment_id: int, user: User) -> tuple[Attachment, Path]:

@@ -13,6 +13,7 @@ def test_header_timeline_and_diagram(staff):
     supervisor = staff("supervisor")
     page = supervisor.get(f"/staff/tickets/{ticket.number}").get_data(True)
     for text in (ticket.number, "María López", "redes sociales", "Soporte técnico nivel 1", "Diagnóstico",
+                 "Queja · Lentitud en la conexión",
                  "Visible para el cliente", "Interno", "Ana Agente"):
         assert text in page, text
     diagrams = re.findall(r'data-src="([^"]+)"\s+data-completed="([^"]+)" data-current="([^"]+)"', page)
