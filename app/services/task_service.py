@@ -101,9 +101,9 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
 
 
 def _ready_task_for_update(task_id: str, user: User) -> HumanTask:
-    task = db.session.scalar(select(HumanTask).where(HumanTask.id == task_id).with_for_update())
-    if task is None or not db.session.scalar(
-            select(HumanTask.id).where(HumanTask.id == task_id, visible_filter(user))):
+    task = db.session.scalar(
+        select(HumanTask).where(HumanTask.id == task_id, visible_filter(user)).with_for_update())
+    if task is None:
         raise NotFound(_("Task not found."))
     if task.status != "ready":
         who = task.completed_by.full_name if task.completed_by else _("the process")
