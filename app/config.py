@@ -84,6 +84,22 @@ class Config:
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", "")  # default: instance/attachments
 
+    # Customer portal (/portal, issue 5): sessions, e-mailed links, live updates and rate limits.
+    PORTAL_SESSION_IDLE_MINUTES = int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "60"))
+    PORTAL_SESSION_MAX_HOURS = int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12"))
+    PORTAL_VERIFY_HOURS = int(os.environ.get("PORTAL_VERIFY_HOURS", "48"))
+    PORTAL_RESET_HOURS = int(os.environ.get("PORTAL_RESET_HOURS", "2"))
+    PORTAL_POLL_SECONDS = int(os.environ.get("PORTAL_POLL_SECONDS", "5"))
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")  # links in mails; default: the request's host
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "") or os.environ.get("REDIS_URL", "") \
+        or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    PORTAL_LIMIT_LOGIN = os.environ.get("PORTAL_LIMIT_LOGIN", "10 per minute;50 per hour")
+    PORTAL_LIMIT_SIGNUP = os.environ.get("PORTAL_LIMIT_SIGNUP", "5 per minute;20 per hour")
+    PORTAL_LIMIT_RESET = os.environ.get("PORTAL_LIMIT_RESET", "5 per minute;20 per hour")
+    PORTAL_LIMIT_NEW_TICKET = os.environ.get("PORTAL_LIMIT_NEW_TICKET", "5 per minute;30 per day")
+
 
 class TestConfig(Config):
     TESTING = True
@@ -92,3 +108,6 @@ class TestConfig(Config):
     HUEY_IMMEDIATE = True
     MAIL_TIMEOUT = 2.0
     OUTBOX_KICK = False  # tests that deliver turn it on
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Generous limits: many tests sign in from one address; the rate-limit tests set tight ones.
+    PORTAL_LIMIT_LOGIN = PORTAL_LIMIT_SIGNUP = PORTAL_LIMIT_RESET = PORTAL_LIMIT_NEW_TICKET = "10000 per minute"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import signals
 from app.extensions import db
-from app.models import STATUSES, Team, Ticket, User
+from app.models import STATUSES, CustomerAccount, Team, Ticket, User
 from handlers import mail, outbox
 
 
@@ -43,8 +43,16 @@ def on_ticket_opened(ticket: Ticket, **_kw) -> None:
 
 
 def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
-    if public and old != new:
+    if public and old != new and _wants_status_mail(ticket):
         email_customer(ticket, [f"status_{new}.txt", "status_changed.txt"], status=STATUSES[new], note=note)
+
+
+def _wants_status_mail(ticket: Ticket) -> bool:
+    """Unless the customer chose to follow his tickets in the portal only (his verified account says so)."""
+    with db.session.no_autoflush:
+        notify_by = db.session.scalar(select(CustomerAccount.notify_by).where(
+            CustomerAccount.customer_id == ticket.customer_id, CustomerAccount.verified_at.is_not(None)))
+    return notify_by != "portal"
 
 
 def on_ticket_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_kw) -> None:

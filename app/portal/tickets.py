@@ -1,0 +1,140 @@
+"""My tickets, a ticket's page (public timeline, live), the customer's tasks, a new complaint, downloads."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, g, jsonify, redirect, render_template, request, send_file, url_for
+
+from app.errors import NotFound, ValidationFailed
+from app.i18n import _, _l
+from app.models import STATUSES
+from app.models.ticket import KIND_PREFIX
+from app.portal import bp, limit
+from app.portal.auth import customer_id, login_required
+from app.services import portal_service
+from app.staff import schema_form
+
+KIND_LABELS = {"complaint": _l("Complaint")}
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("portal.tickets" if g.account else "portal.login"))
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+@bp.get("/tickets")
+@login_required
+def tickets():
+    args = request.args
+    flt = portal_service.TicketFilter(
+        status=args.get("status", "") if args.get("status") in STATUSES else "",
+        kind=args.get("kind", "") if args.get("kind") in KIND_PREFIX else "",
+        date_from=_date(args.get("from")), date_to=_date(args.get("to")), text=args.get("q", "")[:100])
+    rows = portal_service.list_tickets(customer_id(), flt)
+    return render_template("portal/tickets.html", rows=rows, flt=flt, statuses=STATUSES,
+                           kinds={k: KIND_LABELS.get(k, k) for k in KIND_PREFIX})
+
+
+@bp.route("/tickets/new", methods=["GET", "POST"])
+@login_required
+@limit("PORTAL_LIMIT_NEW_TICKET")
+def new_ticket():
+    form, errors = request.form, {}
+    if request.method == "POST":
+        files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
+        try:
+            ticket = portal_service.open_complaint(
+                customer_id(), service_address=form.get("service_address", ""), category=form.get("category", ""),
+                description=form.get("description", ""), preferred_contact=form.get("preferred_contact", ""),
+                contact=form.get("contact", ""), files=files)
+        except ValidationFailed as err:
+            errors = err.errors or {"description": [err.message]}
+        else:
+            return render_template("portal/new_done.html", ticket=ticket), 201
+    customer = g.account.customer
+    defaults = {"service_address": customer.address, "contact": customer.email, "preferred_contact": "email"}
+    values = {k: form.get(k, defaults.get(k, "")) for k in
+              ("service_address", "category", "description", "preferred_contact", "contact")}
+    return render_template("portal/new.html", values=values, errors=errors,
+                           categories=portal_service.categories()), 422 if errors else 200
+
+
+@bp.get("/tickets/<ref>")
+@login_required
+def ticket(ref: str):
+    view = portal_service.ticket_view(customer_id(), ref)
+    return render_template("portal/ticket.html", view=view, statuses=STATUSES,
+                           poll_seconds=current_app.config["PORTAL_POLL_SECONDS"])
+
+
+@bp.get("/tickets/<ref>/state")
+@login_required
+def ticket_state(ref: str):
+    state, etag = portal_service.live_state(customer_id(), ref)
+    when = current_app.jinja_env.filters["when"]  # the same wall time as the page (the office's zone)
+    for event in state["events"]:
+        event["when"] = when(event.pop("at_datetime"))
+    fresh = request.if_none_match.contains(etag)
+    response = current_app.response_class(status=304) if fresh else jsonify(state)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache, private"
+    return response
+
+
+@bp.post("/tickets/<ref>/answer")
+@login_required
+def answer(ref: str):
+    try:
+        ticket = portal_service.answer_request(customer_id(), ref, request.form.get("text", ""))
+    except ValidationFailed as err:
+        view = portal_service.ticket_view(customer_id(), ref)
+        return render_template("portal/ticket.html", view=view, statuses=STATUSES, answer_errors=err.errors,
+                               poll_seconds=current_app.config["PORTAL_POLL_SECONDS"]), 422
+    return redirect(url_for("portal.ticket", ref=ticket.number, sent=1))
+
+
+def _task(ref: str, task_id: str):
+    ticket = portal_service.own_ticket(customer_id(), ref)
+    task, schema = portal_service.customer_task(customer_id(), task_id)
+    if task.ticket_id != ticket.id:
+        raise NotFound(_("Task not found."))
+    return ticket, task, schema
+
+
+@bp.route("/tickets/<ref>/tasks/<task_id>", methods=["GET", "POST"])
+@login_required
+def task(ref: str, task_id: str):
+    ticket, task_row, schema = _task(ref, task_id)
+    raw, errors = {}, {}
+    if request.method == "POST":
+        data, raw, _uploads = schema_form.parse(schema, request.form)
+        try:
+            portal_service.complete_customer_task(customer_id(), task_row.id, data)
+        except ValidationFailed as err:
+            errors = err.errors
+        else:
+            return redirect(url_for("portal.ticket", ref=ticket.number, done=1))
+    fields = schema_form.fields(schema, raw, errors)
+    return render_template("portal/task.html", ticket=ticket, task=task_row, schema=schema, fields=fields,
+                           errors=errors), 422 if errors else 200
+
+
+@bp.get("/tickets/<ref>/attachments/<int:attachment_id>")
+@login_required
+def attachment(ref: str, attachment_id: int):
+    ticket = portal_service.own_ticket(customer_id(), ref)
+    row, path = portal_service.attachment_download(customer_id(), attachment_id)
+    if row.ticket_id != ticket.id:
+        raise NotFound(_("Attachment not found."))
+    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.original_name,
+                         max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

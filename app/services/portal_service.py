@@ -1,0 +1,216 @@
+"""What a signed-in customer may read and do in the portal, always scoped to his own customer record:
+a ticket, task or attachment of another customer is "not found", asked for by number or by id."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+
+from app import clock
+from app.errors import Conflict, NotFound, ValidationFailed
+from app.extensions import db
+from app.i18n import _
+from app.models import STATUSES, Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
+from app.services import attachment_service, forms, message_service, ticket_service
+from app.services.transaction import transaction
+from app.workflow import runtime
+
+CUSTOMER_LANE = "Cliente"
+CUSTOMER_REPLY = message_service.CUSTOMER_REPLY
+CUSTOMER_SOURCES = ("portal", "email")  # attachments the customer sent; staff files stay internal
+CONTACT_CHOICES = ("email", "phone")
+
+
+@dataclass
+class TicketFilter:
+    status: str = ""
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+
+
+@dataclass
+class PortalTicket:
+    ticket: Ticket
+    events: list[TicketEvent]
+    tasks: list[HumanTask]
+    waiting_reply: bool
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def _not_found(ref) -> NotFound:
+    return NotFound(_("Ticket %(number)s does not exist.", number=ref))
+
+
+def own_ticket(customer_id: int, ref: str | int) -> Ticket:
+    """The customer's ticket by number (or numeric id); any other ticket is "not found"."""
+    text = str(ref or "").strip()
+    query = select(Ticket).where(Ticket.customer_id == customer_id)
+    query = query.where(Ticket.id == int(text)) if text.isdigit() else query.where(Ticket.number == text)
+    ticket = db.session.scalar(query)
+    if ticket is None:
+        raise _not_found(text)
+    return ticket
+
+
+def list_tickets(customer_id: int, flt: TicketFilter) -> list[Ticket]:
+    query = select(Ticket).where(Ticket.customer_id == customer_id)
+    if flt.status:
+        query = query.where(Ticket.status == flt.status)
+    if flt.kind:
+        query = query.where(Ticket.kind == flt.kind)
+    if flt.date_from:
+        query = query.where(Ticket.reported_at >= _start_of(flt.date_from))
+    if flt.date_to:
+        query = query.where(Ticket.reported_at < _start_of(flt.date_to + timedelta(days=1)))
+    if flt.text.strip():
+        like = f"%{flt.text.strip().lower()}%"
+        query = query.where(or_(func.lower(Ticket.description).like(like), func.lower(Ticket.number).like(like)))
+    return list(db.session.scalars(query.order_by(Ticket.reported_at.desc(), Ticket.id.desc()).limit(200)))
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=clock.now().tzinfo)
+
+
+def ticket_view(customer_id: int, ref: str) -> PortalTicket:
+    ticket = own_ticket(customer_id, ref)
+    events = list(db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
+                                                               TicketEvent.public.is_(True))
+                                     .order_by(TicketEvent.id)))
+    return PortalTicket(ticket=ticket, events=events, tasks=_customer_tasks(ticket),
+                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket))
+
+
+def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
+    """What the ticket page refreshes, and its ETag (changes whenever any of it does)."""
+    view = ticket_view(customer_id, ref)
+    state = {
+        "number": view.ticket.number,
+        "status": view.ticket.status,
+        "status_label": str(STATUSES[view.ticket.status].label),
+        "events": [{"id": e.id, "at": e.created_at.isoformat(), "message": e.message} for e in view.events],
+        "tasks": [{"id": t.id, "title": t.title} for t in view.tasks],
+        "waiting_reply": view.waiting_reply,
+    }
+    etag = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:32]
+    for event, row in zip(state["events"], view.events, strict=True):
+        event["at_datetime"] = row.created_at  # for the view to show as the page does (not in the ETag)
+    return state, etag
+
+
+def _customer_tasks(ticket: Ticket) -> list[HumanTask]:
+    return list(db.session.scalars(select(HumanTask).where(
+        HumanTask.ticket_id == ticket.id, HumanTask.status == "ready", HumanTask.lane == CUSTOMER_LANE)
+        .order_by(HumanTask.created_at)))
+
+
+def _waiting_reply(ticket: Ticket) -> bool:
+    return db.session.scalar(select(WorkflowInstance.id).where(
+        WorkflowInstance.ticket_id == ticket.id, WorkflowInstance.status == "running",
+        WorkflowInstance.waiting_message == CUSTOMER_REPLY)) is not None
+
+
+def _attachments(ticket: Ticket) -> list[Attachment]:
+    return [a for a in attachment_service.of_ticket(ticket) if a.source in CUSTOMER_SOURCES]
+
+
+def customer_task(customer_id: int, task_id: str) -> tuple[HumanTask, dict]:
+    """A ready Cliente-lane task of one of the customer's tickets, and its form's schema."""
+    task = db.session.scalar(select(HumanTask).join(Ticket, Ticket.id == HumanTask.ticket_id).where(
+        HumanTask.id == str(task_id), Ticket.customer_id == customer_id, HumanTask.lane == CUSTOMER_LANE))
+    if task is None:
+        raise NotFound(_("Task not found."))
+    if task.status != "ready":
+        raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
+    return task, forms.load_schema(task.form)
+
+
+def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
+    """Complete the customer's own task as the customer (no staff actor, not "on behalf of")."""
+    with transaction():
+        task = db.session.scalar(select(HumanTask).where(HumanTask.id == str(task_id)).with_for_update())
+        if task is None or task.lane != CUSTOMER_LANE or task.ticket.customer_id != customer_id:
+            raise NotFound(_("Task not found."))
+        if task.status != "ready":
+            raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
+        forms.validate(task.form, data)
+        runtime.complete_task(task, data, None, None)
+    return task
+
+
+def answer_request(customer_id: int, ref: str, text: str) -> Ticket:
+    """The customer's answer to a request for details (the workflow waits for ``respuesta_cliente``)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(_("Please correct the marked fields."), errors={"text": [_("Write your answer.")]})
+    ticket = own_ticket(customer_id, ref)
+    return message_service.deliver_customer_message(ticket.number, text[:4000], None, author=ticket.customer.name)
+
+
+def open_complaint(customer_id: int, *, service_address: str, category: str, description: str,
+                   preferred_contact: str, contact: str, files: list[tuple[str, bytes]]) -> Ticket:
+    """A new complaint from the portal, with its attachments, in one transaction: a refused file loses
+    nothing else because nothing is kept."""
+    errors: dict[str, list[str]] = {}
+    description = (description or "").strip()
+    if len(description) < 10:
+        errors["description"] = [_("Describe the problem in at least 10 characters.")]
+    if preferred_contact not in CONTACT_CHOICES:
+        errors["preferred_contact"] = [_("Choose an option.")]
+    if category not in categories():
+        errors["category"] = [_("Choose an option.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
+    customer = db.session.get(Customer, customer_id)
+    contact = (contact or "").strip()
+    details = {"contact_email": contact} if preferred_contact == "email" else {"contact_phone": contact}
+    with transaction():
+        ticket = ticket_service.open_complaint(
+            channel="portal", description=description[:8000], actor=None, customer_number=customer.number,
+            service_address=(service_address or "").strip() or customer.address, category=category,
+            **{k: v for k, v in details.items() if v})
+        for name, data in files:
+            try:
+                attachment_service.store(ticket, name, data, source="portal")
+            except attachment_service.Refused as err:
+                raise ValidationFailed(_("Please correct the marked fields."),
+                                       errors={"attachments": [err.message]}) from None
+    return ticket
+
+
+def categories() -> dict[str, str]:
+    """The categories a customer may choose (the validation form's list)."""
+    schema = forms.load_schema("validar_reporte.schema.json")
+    prop = _find_property(schema, "category") or {}
+    return {str(o["const"]): o.get("title", o["const"]) for o in prop.get("oneOf", []) if "const" in o}
+
+
+def _find_property(schema: dict, name: str) -> dict | None:
+    if name in schema.get("properties", {}):
+        return schema["properties"][name]
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key, []):
+            found = _find_property(sub, name)
+            if found:
+                return found
+    for key in ("then", "else"):
+        if key in schema:
+            found = _find_property(schema[key], name)
+            if found:
+                return found
+    return None
+
+
+def attachment_download(customer_id: int, attachment_id: int) -> tuple[Attachment, Path]:
+    attachment = db.session.scalar(select(Attachment).join(Ticket, Ticket.id == Attachment.ticket_id).where(
+        Attachment.id == attachment_id, Ticket.customer_id == customer_id,
+        Attachment.source.in_(CUSTOMER_SOURCES)))
+    if attachment is None:
+        raise NotFound(_("Attachment not found."))
+    return attachment_service.open_for_download(attachment.id)
