@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app import clock
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import ROLES, ApiToken, HumanTask, StaffSession, Team, User, team_members
+from app.models import ROLES, ApiToken, HumanTask, Team, User, team_members
+from app.services import browser_session
+from app.services.browser_session import STAFF
 from app.services.transaction import transaction
 
 MIN_PASSWORD_LENGTH = 10
@@ -327,8 +328,7 @@ def _team_name_errors(name: str) -> dict[str, list[str]]:
 
 def _end_sessions(user: User) -> None:
     """In the caller's transaction: his open staff sessions end now and his API tokens are deleted."""
-    db.session.execute(update(StaffSession).where(StaffSession.user_id == user.id, StaffSession.ended_at.is_(None))
-                       .values(ended_at=clock.now()))
+    browser_session.end_all(STAFF, user.id)
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
 
 

@@ -2,10 +2,7 @@
 with server-side sessions, password reset by e-mail. Nothing here ever tells whether an account exists."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable
-from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -16,12 +13,12 @@ from app import clock
 from app.errors import Unauthorized, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import NOTIFY_CHOICES, Customer, CustomerAccount, CustomerSession
+from app.models import NOTIFY_CHOICES, Customer, CustomerAccount
+from app.services import browser_session
+from app.services.browser_session import CUSTOMER, DUMMY_PASSWORD_HASH
 from app.services.transaction import transaction
 from handlers import mail, outbox
 
-_DUMMY_HASH = "scrypt:32768:8:1$dummydummydummy$" + "0" * 128
-_TOUCH_EVERY = timedelta(minutes=1)
 MIN_PASSWORD = 10
 LinkFor = Callable[[str], str]  # token -> absolute URL of the page that takes it
 
@@ -78,35 +75,19 @@ def sign_in(email: str, password: str) -> tuple[str, CustomerAccount]:
     account = db.session.scalar(select(CustomerAccount).where(
         CustomerAccount.email == (email or "").strip().lower()))
     ok = (check_password_hash(account.password_hash, password or "") if account
-          else check_password_hash(_DUMMY_HASH, password or ""))
+          else check_password_hash(DUMMY_PASSWORD_HASH, password or ""))
     if account is None or not ok or account.verified_at is None:
         raise Unauthorized(_("Wrong e-mail or password, or the account is not verified yet."))
-    token = secrets.token_urlsafe(32)
-    with transaction():
-        db.session.add(CustomerSession(token_hash=_hash(token), account_id=account.id))
-    return token, account
+    return browser_session.start(CUSTOMER, account.id), account
 
 
 def session_account(token: str | None) -> CustomerAccount | None:
-    if not token:
-        return None
-    row = db.session.scalar(select(CustomerSession).where(CustomerSession.token_hash == _hash(token)))
-    now = clock.now()
-    if row is None or row.ended_at is not None or _expired(row, now):
-        return None
-    if now - row.last_seen_at >= _TOUCH_EVERY:
-        with transaction():
-            row.last_seen_at = now
-    return row.account
+    row = browser_session.live(CUSTOMER, token)
+    return row.account if row is not None else None
 
 
 def sign_out(token: str | None) -> None:
-    if not token:
-        return
-    with transaction():
-        row = db.session.scalar(select(CustomerSession).where(CustomerSession.token_hash == _hash(token)))
-        if row is not None and row.ended_at is None:
-            row.ended_at = clock.now()
+    browser_session.end(CUSTOMER, token)
 
 
 def request_reset(email: str, link_for: LinkFor) -> None:
@@ -134,9 +115,7 @@ def reset_password(token: str, password: str) -> None:
             raise ValidationFailed(_("This link is not valid any more. Ask for a new one."))
         _check_password(password)
         account.password_hash = generate_password_hash(password)
-        for row in db.session.scalars(select(CustomerSession).where(CustomerSession.account_id == account.id,
-                                                                    CustomerSession.ended_at.is_(None))):
-            row.ended_at = clock.now()
+        browser_session.end_all(CUSTOMER, account.id)
 
 
 def set_notify_by(account_id: int, choice: str) -> CustomerAccount:
@@ -153,11 +132,3 @@ def _mail(customer: Customer, address: str, template: str, **context) -> None:
     outbox.queue("email", ticket=None, recipient=address, subject=subject, body=body)
 
 
-def _expired(row: CustomerSession, now) -> bool:
-    config = current_app.config
-    return (now - row.last_seen_at > timedelta(minutes=config["PORTAL_SESSION_IDLE_MINUTES"])
-            or now - row.created_at > timedelta(hours=config["PORTAL_SESSION_MAX_HOURS"]))
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
