@@ -9,36 +9,15 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import CustomerAccount, CustomerSession, OutboxMessage
+from tests.form_client import FormClient
 
-_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 PASSWORD = "clave-segura-123"
 EMAILS = {"C-1001": "maria.lopez@example.com", "C-1002": "juan.perez@example.com",
           "C-1003": "lucia.h@example.com"}
 
 
-class Customer:
-    def __init__(self, app):
-        self.client = app.test_client()
-        self.token = ""
-
-    def refresh_token(self, path: str = "/portal/login") -> None:
-        page = self.client.get(path).get_data(True)
-        found = _CSRF.search(page)
-        self.token = found.group(1) if found else self.token
-
-    def get(self, path: str, expect: int | None = 200, **kwargs):
-        response = self.client.get(path, **kwargs)
-        if expect is not None:
-            assert response.status_code == expect, (path, response.status_code, response.get_data(True)[:2000])
-        return response
-
-    def post(self, path: str, data: dict | None = None, expect: int | None = 302, **kwargs):
-        if not self.token:
-            self.refresh_token()
-        response = self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
-        if expect is not None:
-            assert response.status_code == expect, (path, response.status_code, response.get_data(True)[:2000])
-        return response
+class Customer(FormClient):
+    home = "/portal/login"
 
     def sign_up(self, number: str, email: str, password: str = PASSWORD, expect: int = 200):
         self.refresh_token("/portal/signup")

@@ -2,8 +2,6 @@
 and complaints opened through the services (tests/services/conftest.py)."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
@@ -12,16 +10,16 @@ from app.models import HumanTask
 from app.services import task_service, ticket_service
 from app.services.demo_service import DEMO_PASSWORD
 from tests.conftest import user
+from tests.form_client import FormClient
 
-_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
-
-class Staff:
+class Staff(FormClient):
     """The test client as one signed-in staff member (its own cookie jar)."""
 
+    home = "/staff/tasks"
+
     def __init__(self, app, username: str | None = None):
-        self.client = app.test_client()
-        self.token = ""
+        super().__init__(app)
         if username:
             self.login(username)
 
@@ -31,25 +29,6 @@ class Staff:
                                                           "csrf_token": self.token})
         if response.status_code == 302:
             self.refresh_token()  # signing in starts a new session, with a new CSRF token
-        return response
-
-    def refresh_token(self, path: str = "/staff/tasks") -> None:
-        page = self.client.get(path).get_data(True)
-        found = _CSRF.search(page)
-        self.token = found.group(1) if found else self.token
-
-    def get(self, path: str, expect: int | None = 200, **kwargs):
-        response = self.client.get(path, **kwargs)
-        if expect is not None:
-            assert response.status_code == expect, (path, response.status_code, response.get_data(True)[:2000])
-        return response
-
-    def post(self, path: str, data: dict | None = None, expect: int | None = 302, **kwargs):
-        if not self.token:
-            self.refresh_token()
-        response = self.client.post(path, data={"csrf_token": self.token, **(data or {})}, **kwargs)
-        if expect is not None:
-            assert response.status_code == expect, (path, response.status_code, response.get_data(True)[:2000])
         return response
 
 
