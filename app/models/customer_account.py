@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
-from app.models.types import UTCDateTime
+from app.models.types import BrowserSessionColumns, UTCDateTime
 
 NOTIFY_CHOICES = ("email", "portal", "both")
 
@@ -29,16 +29,8 @@ class CustomerAccount(db.Model):
     customer = relationship("Customer")
 
 
-class CustomerSession(db.Model):
-    """A signed-in customer browser: the cookie keeps a random token, this row its SHA-256."""
-
+class CustomerSession(BrowserSessionColumns, db.Model):
     __tablename__ = "customer_session"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("customer_account.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
     account = relationship("CustomerAccount")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
-from app.models.types import UTCDateTime
+from app.models.types import BrowserSessionColumns, UTCDateTime
 
 
 class Notification(db.Model):
@@ -28,17 +28,8 @@ class Notification(db.Model):
     ticket = relationship("Ticket")
 
 
-class StaffSession(db.Model):
-    """A signed-in browser: the cookie carries a random token whose SHA-256 is stored here, so logging
-    out or expiring ends the session on the server, not only in that browser."""
-
+class StaffSession(BrowserSessionColumns, db.Model):
     __tablename__ = "staff_session"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
     user = relationship("User")
