@@ -24,8 +24,7 @@ def register_cli(app: Flask) -> None:
     @processes.command("deploy", help="Valida y despliega processes/; versiona lo que cambió.")
     @click.option("--directory", default=None, help="Carpeta con los .bpmn/.dmn (por defecto processes/).")
     def deploy_cmd(directory):
-        from app.services import process_service
-
+        from app.services.processes import process_service
         try:
             results = process_service.deploy_directory(directory or current_app.config["PROCESSES_DIR"])
         except DeployError as err:
@@ -39,8 +38,7 @@ def register_cli(app: Flask) -> None:
 
     @processes.command("list", help="Versiones desplegadas.")
     def list_cmd():
-        from app.services import process_service
-
+        from app.services.processes import process_service
         for v in process_service.versions():
             click.echo(f"{v.process_id} v{v.version} {v.content_hash[:12]} {v.deployed_at:%Y-%m-%d %H:%M}")
 
@@ -51,6 +49,5 @@ def register_cli(app: Flask) -> None:
     @demo.command("load", help="Crea equipos, personal de cada carril y clientes de ejemplo.")
     def load_cmd():
         from app.services import demo_service
-
         demo_service.load_demo()
         click.echo("Datos de demostración cargados.")

@@ -67,8 +67,7 @@ def register(app: Flask) -> None:
     @mail_group.command("process-pending", help="Termina de procesar los mensajes guardados y no procesados.")
     @click.option("--limit", default=100, show_default=True, type=int)
     def pending_cmd(limit):
-        from app.services import mail_intake_service
-
+        from app.services.mail import mail_intake_service
         counts = mail_intake_service.process_pending(limit)
         click.echo("Procesados: " + (", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "ninguno") + ".")
 
@@ -85,8 +84,7 @@ def poll_once(app: Flask, factory=None) -> int:
 
 
 def _deliver_here(raw: bytes, transport: str, envelope_from: str):
-    from app.services import mail_intake_service
-
+    from app.services.mail import mail_intake_service
     return mail_intake_service.receive(raw, transport=transport, envelope_from=envelope_from)
 
 

@@ -20,7 +20,8 @@ from huey.api import TaskWrapper
 from huey.consumer import Consumer
 from redis import ConnectionPool
 
-from app.services import outbox_service, timer_service
+from app.services.cases import timer_service
+from app.services.mail import outbox_service
 
 _build_lock = threading.Lock()
 # A kick runs in the request: an unreachable Redis must fail it fast (REDIS_URL may override this).

@@ -58,8 +58,9 @@ def run_ours(n: int, database: str | None, profile: str | None) -> dict:
     from app import create_app
     from app.extensions import db
     from app.models import Ticket, User, WorkflowInstance
-    from app.services import demo_service, process_service, task_service, ticket_service
-
+    from app.services import demo_service
+    from app.services.cases import task_service, ticket_service
+    from app.services.processes import process_service
     tmp = tempfile.TemporaryDirectory(prefix="atiende-bench-")
     url = database or f"sqlite:///{Path(tmp.name) / 'bench.sqlite'}"
     app = create_app({

@@ -1,6 +1,6 @@
 """Outbox senders: e-mail over SMTP and CRM events over HTTP.
 
-They only do the I/O; ``app.services.outbox_service`` claims the rows and records the outcome. ``config``
+They only do the I/O; ``app.services.mail.outbox_service`` claims the rows and records the outcome. ``config``
 is the application's settings as a plain mapping (handlers never import Flask).
 """
 from __future__ import annotations

@@ -16,7 +16,8 @@ from sqlalchemy.engine import make_url
 from app import clock, create_app
 from app.config import TestConfig
 from app.extensions import db
-from app.services import demo_service, process_service
+from app.services import demo_service
+from app.services.processes import process_service
 
 pytest_plugins = ["tests.mail_server"]
 

@@ -2,7 +2,7 @@
 from app.api import bp
 from app.api.parsing import json_body
 from app.schemas.auth import CredentialsSchema, TokenSchema
-from app.services import auth_service
+from app.services.accounts import auth_service
 
 
 @bp.post("/auth/token")

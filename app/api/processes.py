@@ -4,7 +4,7 @@ from flask import request
 from app.api import bp
 from app.api.security import token_required
 from app.schemas.processes import DeployResultListSchema, ProcessVersionListSchema
-from app.services import process_service
+from app.services.processes import process_service
 
 
 @bp.get("/processes")

@@ -3,7 +3,7 @@ from app.api import bp
 from app.api.parsing import query_args
 from app.api.security import token_required
 from app.schemas.reports import ReviewQuerySchema, ReviewSchema
-from app.services import review_service
+from app.services.control import review_service
 
 
 @bp.get("/reports/closed-tickets")

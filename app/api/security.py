@@ -8,7 +8,7 @@ from flask import request
 from app.api import bp
 from app.errors import Unauthorized
 from app.i18n import _
-from app.services import auth_service
+from app.services.accounts import auth_service
 
 
 def token_required(view):

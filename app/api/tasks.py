@@ -3,7 +3,7 @@ from app.api import bp
 from app.api.parsing import json_body, query_args
 from app.api.security import token_required
 from app.schemas.tasks import CompleteTaskSchema, TaskDetailSchema, TaskListSchema, TaskQuerySchema, TaskSchema
-from app.services import task_service
+from app.services.cases import task_service
 
 
 @bp.get("/tasks")

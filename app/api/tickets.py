@@ -5,7 +5,7 @@ from app.api import bp
 from app.api.parsing import json_body
 from app.api.security import token_required
 from app.schemas.tickets import CustomerMessageSchema, TicketCreateSchema, TicketSchema
-from app.services import message_service, ticket_service
+from app.services.cases import message_service, ticket_service
 
 
 @bp.post("/tickets")

@@ -2,7 +2,7 @@
 from app.api import bp
 from app.api.security import token_required
 from app.schemas.workflows import WorkflowInstanceListSchema, WorkflowInstanceSchema
-from app.services import workflow_service
+from app.services.cases import workflow_service
 
 
 @bp.get("/workflows/failed")

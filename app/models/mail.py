@@ -1,4 +1,4 @@
-"""Inbound e-mail: every message is stored raw first, then processed (``app.services.mail_intake_service``)."""
+"""Inbound e-mail: every message is stored raw first, then processed (``app.services.mail.mail_intake_service``)."""
 from __future__ import annotations
 
 from datetime import datetime

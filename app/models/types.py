@@ -30,7 +30,7 @@ class UTCDateTime(TypeDecorator):
 
 class BrowserSessionColumns:
     """A signed-in browser (staff or customer): the cookie keeps a random token and the row its SHA-256,
-    so logging out or expiring ends the session on the server (app/services/browser_session.py)."""
+    so logging out or expiring ends the session on the server (app/services/accounts/browser_session.py)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

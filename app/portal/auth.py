@@ -11,7 +11,7 @@ from app.errors import DomainError, NotFound, Unauthorized, ValidationFailed
 from app.i18n import _
 from app.models import NOTIFY_CHOICES
 from app.portal import bp, limit
-from app.services import customer_auth_service
+from app.services.accounts import customer_auth_service
 
 SESSION_KEY = "portal_token"
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from app.models import STATUSES
 from app.models.ticket import KIND_PREFIX
 from app.portal import bp, limit
 from app.portal.auth import customer_id, login_required
-from app.services import portal_service
+from app.services.cases import portal_service
 from app.staff import schema_form
 
 KIND_LABELS = {"complaint": _l("Complaint")}

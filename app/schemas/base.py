@@ -7,7 +7,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from app.i18n import _l
 
-# Marshmallow's own messages never reach the catalogs; these do (the msgids of app.services.forms where
+# Marshmallow's own messages never reach the catalogs; these do (the msgids of app.services.processes.forms where
 # one exists).
 _FIELD_MESSAGES = {
     "required": _l("This field is required."),

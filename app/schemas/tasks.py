@@ -5,7 +5,7 @@ from marshmallow import fields, post_load, validate
 
 from app.i18n import _l
 from app.schemas.base import ApiSchema, UserRefSchema, derived, one_of, string
-from app.services import task_service
+from app.services.cases import task_service
 
 
 class TaskQuerySchema(ApiSchema):

@@ -8,7 +8,7 @@ from marshmallow import fields, post_load
 from app.models import CHANNELS, PRIORITIES
 from app.schemas.base import ApiSchema, TeamRefSchema, UserRefSchema, derived, email, itself, one_of, string
 from app.schemas.tasks import TaskSchema
-from app.services import ticket_service
+from app.services.cases import ticket_service
 
 
 class NewCustomerSchema(ApiSchema):

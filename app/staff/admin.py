@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import ValidationFailed
 from app.i18n import _
-from app.services import admin_service
+from app.services.accounts import admin_service
 from app.staff import bp
 from app.staff.auth import staff_user
 

@@ -11,7 +11,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from app.errors import Unauthorized
 from app.i18n import _, _l
 from app.models import User
-from app.services import staff_auth_service
+from app.services.accounts import staff_auth_service
 from app.staff import bp
 
 login_manager = LoginManager()

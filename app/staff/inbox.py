@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 
-from app.services import inbox_service
+from app.services.cases import inbox_service
 from app.staff import bp
 from app.staff.auth import staff_user
 

@@ -6,7 +6,8 @@ from dataclasses import fields
 from flask import redirect, render_template, request, url_for
 
 from app.errors import ValidationFailed
-from app.services import customer_service, ticket_view_service
+from app.services.accounts import customer_service
+from app.services.cases import ticket_view_service
 from app.staff import bp
 from app.staff.auth import staff_user
 

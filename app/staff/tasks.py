@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import ValidationFailed
 from app.i18n import _
-from app.services import task_query, task_service
+from app.services.cases import task_query, task_service
 from app.staff import bp, schema_form
 from app.staff.auth import staff_user
 

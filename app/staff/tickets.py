@@ -5,7 +5,8 @@ from flask import Response, flash, redirect, render_template, request, send_file
 
 from app.errors import ValidationFailed
 from app.i18n import _
-from app.services import comment_service, mail_reply_service, ticket_view_service
+from app.services.cases import comment_service, ticket_view_service
+from app.services.mail import mail_reply_service
 from app.staff import bp
 from app.staff.auth import staff_user
 

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from app.errors import DomainError
 from app.i18n import _, format_date, format_datetime
 from app.models import CHANNEL_LABELS, STATUSES
-from app.services import inbox_service
+from app.services.cases import inbox_service
 from app.staff import bp
 from app.staff.auth import login_manager
 

@@ -1,6 +1,6 @@
 """Parse, validate and compile a set of BPMN/DMN files into deployable process specs.
 
-Nothing here touches the database: ``app.services.process_service`` stores what this returns.
+Nothing here touches the database: ``app.services.processes.process_service`` stores what this returns.
 Every problem becomes a ``DeployError`` naming the file, the element id, its line and the problem.
 """
 from __future__ import annotations

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from app import clock
-from app.services import ticket_service
+from app.services.cases import ticket_service
 from app.services.demo_service import DEMO_PASSWORD
 
 PUBLIC_ENDPOINTS = {"api.issue_token", "api.openapi_document"}

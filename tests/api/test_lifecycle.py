@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from app import clock
-from app.services import timer_service
+from app.services.cases import timer_service
 
 
 def statuses(ticket: dict) -> list[str]:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import CustomerAccount, CustomerSession, OutboxMessage, Ticket
-from app.services import ticket_service
+from app.services.cases import ticket_service
 from tests.browser.conftest import read
 from tests.browser.test_staff_journey import PHONE, WIDE, phone_shot
 from tests.portal.conftest import EMAILS, PASSWORD

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import HumanTask, Ticket
-from app.services import timer_service
+from app.services.cases import timer_service
 from app.services.demo_service import DEMO_PASSWORD
 from tests.browser.conftest import read
 

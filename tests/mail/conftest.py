@@ -10,7 +10,8 @@ from app.extensions import db
 from app.models import HumanTask, OutboxMessage, Ticket
 from app.models.attachment import Attachment
 from app.models.mail import AutoReplyLog, InboundMessage, ProvisionalCustomer
-from app.services import mail_intake_service, task_service
+from app.services.cases import task_service
+from app.services.mail import mail_intake_service
 from handlers import delivery
 from tests.conftest import user
 

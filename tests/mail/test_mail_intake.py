@@ -11,7 +11,8 @@ from app import clock
 from app.extensions import db
 from app.models import OutboxMessage, Ticket, TicketEvent
 from app.models.mail import AutoReplyLog, InboundMessage
-from app.services import mail_intake_service, ticket_service
+from app.services.cases import ticket_service
+from app.services.mail import mail_intake_service
 from tests.mail.conftest import eml, events, our_id, outbox_to, receive, tickets
 
 MARIA = "maria.lopez@example.com"
@@ -148,8 +149,7 @@ def test_an_unreadable_mail_is_stored_raw_and_ignored_without_crashing():
 
 
 def test_header_injection_in_the_subject_reaches_no_outgoing_header(app, smtp):
-    from app.services import outbox_service
-
+    from app.services.mail import outbox_service
     row = receive(eml("header_injection_subject"))
     ticket = db.session.get(Ticket, row.ticket_id)
     app.config["OUTBOX_KICK"] = False

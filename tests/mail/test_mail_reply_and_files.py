@@ -8,7 +8,8 @@ from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.mail.parse import clean_header, decode_bytes, decode_header_value, parse
 from app.models import OutboxMessage, Ticket
-from app.services import attachment_service, mail_reply_service, outbox_service
+from app.services.cases import attachment_service
+from app.services.mail import mail_reply_service, outbox_service
 from handlers import delivery
 from tests.conftest import user
 from tests.mail.conftest import eml, events, our_id, receive

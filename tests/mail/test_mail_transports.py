@@ -15,7 +15,7 @@ from app.mail import transports
 from app.mail_cli import _deliver_in_app, poll_once
 from app.models import Ticket
 from app.models.mail import InboundMessage
-from app.services import mail_intake_service, outbox_service
+from app.services.mail import mail_intake_service, outbox_service
 from tests.mail.conftest import eml, events, receive, tickets
 from tests.mail_server import free_port
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import OutboxMessage, Ticket, WorkflowInstance
-from app.services import mail_intake_service
+from app.services.mail import mail_intake_service
 from tests.mail.conftest import ask_for_details, await_confirmation, eml, events, our_id, ready_task, receive
 
 
@@ -49,8 +49,7 @@ def test_a_reply_while_the_process_does_not_wait_is_a_comment(mailed_ticket):
 def test_if_the_process_moved_on_meanwhile_the_reply_becomes_a_comment(mailed_ticket, monkeypatch):
     ticket = ask_for_details(mailed_ticket)
     monkeypatch.setattr(mail_intake_service, "_waits_for_customer", lambda t: True)
-    from app.services import message_service
-
+    from app.services.cases import message_service
     def too_late(*args, **kwargs):
         from app.errors import Conflict
 

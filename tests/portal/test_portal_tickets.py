@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attachment, HumanTask, OutboxMessage, Ticket, TicketEvent
-from app.services import comment_service
+from app.services.cases import comment_service
 from tests.conftest import user
 from tests.portal.conftest import EMAILS
 from tests.portal.helpers import ready_task, request_details, to_confirmation, validate

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import HumanTask, Ticket
-from app.services import task_service, ticket_service
+from app.services.cases import task_service, ticket_service
 from tests.conftest import user
 from tests.handlers.conftest import crm  # noqa: F401 - fixture
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import HumanTask, Ticket, WorkflowInstance
-from app.services import message_service, task_service
+from app.services.cases import message_service, task_service
 from tests.conftest import user
 from tests.services.conftest import open_complaint, validate
 

@@ -11,7 +11,7 @@ from app import clock
 from app.extensions import db
 from app.i18n import _, format_datetime
 from app.models import OutboxMessage, TicketEvent
-from app.services import outbox_service
+from app.services.mail import outbox_service
 from app.services.transaction import transaction
 from handlers import outbox
 from tests.services.conftest import DESCRIPTION, open_complaint, validate
@@ -105,7 +105,7 @@ def test_retries_back_off_exponentially_up_to_a_cap_then_the_message_is_dead(app
         assert message.next_attempt_at == clock.now() + timedelta(seconds=wait)
         clock.advance(timedelta(seconds=wait))
 
-    with caplog.at_level(logging.ERROR, logger="app.services.outbox_service"):
+    with caplog.at_level(logging.ERROR, logger="app.services.mail.outbox_service"):
         assert outbox_service.deliver_due() == {"dead": 1}
     message = row(message_id)
     assert (message.status, message.attempts) == ("dead", 6)

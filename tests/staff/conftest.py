@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import HumanTask
-from app.services import task_service, ticket_service
+from app.services.cases import task_service, ticket_service
 from app.services.demo_service import DEMO_PASSWORD
 from tests.conftest import user
 from tests.form_client import FormClient

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import Customer, Notification, Ticket
-from app.services import timer_service
+from app.services.cases import timer_service
 from tests.conftest import user
 from tests.staff.conftest import open_complaint, ready_task, validate
 

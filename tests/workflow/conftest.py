@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services import process_service, ticket_service
+from app.services.cases import ticket_service
+from app.services.processes import process_service
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.errors import DeployError
 from app.extensions import db
 from app.models import ProcessVersion
-from app.services import process_service
+from app.services.processes import process_service
 from tests.workflow.conftest import data_file
 
 SCENARIO = data_file("scenario.bpmn").decode()

@@ -10,7 +10,8 @@ from app import signals
 from app.errors import Conflict
 from app.extensions import db
 from app.models import HumanTask, Ticket, TicketEvent, WorkflowInstance
-from app.services import process_service, task_service, ticket_service, workflow_service
+from app.services.cases import task_service, ticket_service, workflow_service
+from app.services.processes import process_service
 from handlers.registry import SERVICE_TASKS
 from tests.conftest import user
 from tests.workflow.conftest import DATA, data_file, open_ticket

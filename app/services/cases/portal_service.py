@@ -15,7 +15,8 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import STATUSES, Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
-from app.services import attachment_service, forms, message_service, ticket_service
+from app.services.cases import attachment_service, message_service, ticket_service
+from app.services.processes import forms
 from app.services.transaction import transaction
 from app.workflow import runtime
 

@@ -8,8 +8,8 @@ from app.errors import Unauthorized
 from app.extensions import db
 from app.i18n import _
 from app.models import User
-from app.services import browser_session
-from app.services.browser_session import DUMMY_PASSWORD_HASH, STAFF
+from app.services.accounts import browser_session
+from app.services.accounts.browser_session import DUMMY_PASSWORD_HASH, STAFF
 
 
 def sign_in(username: str, password: str) -> tuple[str, User]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from app.errors import ValidationFailed
 from app.i18n import _
 from app.models import TicketEvent, User
-from app.services import attachment_service, ticket_view_service
+from app.services.cases import attachment_service, ticket_view_service
 from app.services.transaction import transaction
 from handlers.timeline import add_event
 

@@ -10,8 +10,8 @@ from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import PRIORITIES, Customer, Ticket, User
-from app.services import ticket_service
-from app.services.permissions import may_take_calls
+from app.services.accounts.permissions import may_take_calls
+from app.services.cases import ticket_service
 
 INTAKE_CHANNELS = ("phone", "social")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -34,7 +34,7 @@ from app.i18n import _
 from app.mail.parse import ParsedMail, fallback_key, key_of, parse
 from app.models import Customer, HumanTask, OutboxMessage, Ticket, User, WorkflowInstance
 from app.models.mail import AutoReplyLog, InboundMessage, ProvisionalCustomer
-from app.services import attachment_service, message_service, ticket_service
+from app.services.cases import attachment_service, message_service, ticket_service
 from app.services.transaction import transaction
 from handlers import mail as mail_templates
 from handlers import outbox, timeline

@@ -14,8 +14,8 @@ from app.errors import Unauthorized, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import NOTIFY_CHOICES, Customer, CustomerAccount
-from app.services import browser_session
-from app.services.browser_session import CUSTOMER, DUMMY_PASSWORD_HASH
+from app.services.accounts import browser_session
+from app.services.accounts.browser_session import CUSTOMER, DUMMY_PASSWORD_HASH
 from app.services.transaction import transaction
 from handlers import mail, outbox
 

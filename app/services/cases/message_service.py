@@ -7,7 +7,7 @@ from app.errors import Conflict
 from app.extensions import db
 from app.i18n import _
 from app.models import User, WorkflowInstance
-from app.services.ticket_service import get_ticket
+from app.services.cases.ticket_service import get_ticket
 from app.services.transaction import transaction
 from app.workflow import runtime
 

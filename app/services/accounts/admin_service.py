@@ -19,8 +19,8 @@ from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import ROLES, ApiToken, HumanTask, Team, User, team_members
-from app.services import browser_session
-from app.services.browser_session import STAFF
+from app.services.accounts import browser_session
+from app.services.accounts.browser_session import STAFF
 from app.services.transaction import transaction
 
 MIN_PASSWORD_LENGTH = 10

@@ -12,9 +12,10 @@ from app.extensions import db
 from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, WorkflowInstance
 from app.models.attachment import Attachment
-from app.services import attachment_service, forms, task_query
-from app.services.permissions import may_see_ticket, visible_filter
-from app.services.ticket_service import get_ticket
+from app.services.accounts.permissions import may_see_ticket, visible_filter
+from app.services.cases import attachment_service, task_query
+from app.services.cases.ticket_service import get_ticket
+from app.services.processes import forms
 
 
 @dataclass

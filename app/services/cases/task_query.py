@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from app import clock
 from app.extensions import db
 from app.models import Customer, HumanTask, Team, Ticket, User
-from app.services.permissions import scope_filter
+from app.services.accounts.permissions import scope_filter
 
 SCOPES = ("mine", "team", "all")
 SLA_STATES = ("overdue", "due_soon", "on_time")

@@ -10,8 +10,9 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import HumanTask, Ticket, User
-from app.services import attachment_service, forms, inbox_service, task_query
-from app.services.permissions import CUSTOMER_ROLE, lane_role, may_reassign, may_work, visible_filter
+from app.services.accounts.permissions import CUSTOMER_ROLE, lane_role, may_reassign, may_work, visible_filter
+from app.services.cases import attachment_service, inbox_service, task_query
+from app.services.processes import forms
 from app.services.transaction import transaction
 from app.workflow import runtime
 

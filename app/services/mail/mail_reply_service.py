@@ -11,7 +11,7 @@ from app.i18n import _
 from app.mail.parse import clean_header
 from app.models import OutboxMessage, Ticket, User
 from app.models.mail import InboundMessage
-from app.services.ticket_service import get_ticket
+from app.services.cases.ticket_service import get_ticket
 from app.services.transaction import transaction
 from handlers import mail as mail_templates
 from handlers import outbox, timeline

@@ -1,0 +1,1 @@
+"""Staff and customer accounts, sign-in sessions and the permission rules."""

@@ -1,0 +1,1 @@
+"""Cases of every kind (tickets): intake, tasks, timeline, attachments, messages, timers."""

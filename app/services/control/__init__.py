@@ -1,0 +1,1 @@
+"""Control of closed cases: reviews and metrics."""

@@ -1,0 +1,1 @@
+"""Deployed processes and their task forms."""
