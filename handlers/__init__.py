@@ -8,7 +8,7 @@ def connect_subscribers() -> None:
     global _connected
     if _connected:
         return
-    from handlers import crm, inbox, notifications, tickets, timeline  # noqa: F401 - registration side effects
+    from handlers import crm, inbox, incidents, links, notifications, tickets, timeline  # noqa: F401 - registration
 
     notifications.connect()
     timeline.connect()

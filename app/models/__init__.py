@@ -1,6 +1,8 @@
 """All models, importable from one place (Alembic autogenerate sees them through here)."""
 from app.models.attachment import Attachment
 from app.models.customer_account import NOTIFY_CHOICES, CustomerAccount, CustomerSession
+from app.models.incident import IncidentDetail, IncidentEscalation
+from app.models.link import TicketLink
 from app.models.mail import AutoReplyLog, InboundMessage, ProvisionalCustomer
 from app.models.notification import Notification, StaffSession
 from app.models.outbox import OutboxMessage
@@ -12,7 +14,8 @@ from app.models.ticket import CHANNEL_LABELS, CHANNELS, PRIORITIES, STATUSES, Ti
 __all__ = [
     "ApiToken", "Attachment", "AutoReplyLog", "CHANNELS", "CHANNEL_LABELS", "Customer", "CustomerAccount",
     "CustomerInteraction", "CustomerSession", "NOTIFY_CHOICES",
-    "HumanTask", "InboundMessage", "Notification", "OutboxMessage", "PRIORITIES", "ProcessVersion",
-    "ProvisionalCustomer", "ROLES", "STATUSES", "StaffSession", "Team", "Ticket", "TicketEvent", "User",
+    "HumanTask", "InboundMessage", "IncidentDetail", "IncidentEscalation", "Notification", "OutboxMessage",
+    "PRIORITIES", "ProcessVersion", "ProvisionalCustomer", "ROLES", "STATUSES", "StaffSession", "Team", "Ticket",
+    "TicketEvent", "TicketLink", "User",
     "WorkflowInstance", "team_members",
 ]
