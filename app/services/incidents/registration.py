@@ -14,9 +14,11 @@ from app.i18n import _
 from app.models import Customer, Ticket, User
 from app.models.incident import open_duplicates
 from app.services.cases import attachment_service, ticket_service
-from app.services.incidents.device import Device, new_detail
+from app.services.incidents.device import Device, new_detail, parse_device
 from app.services.transaction import transaction
 from handlers.timeline import add_event
+
+DEVICE_FIELDS = tuple(Device.__dataclass_fields__)
 
 
 class DuplicateFound(Conflict):
@@ -44,6 +46,15 @@ class Registration:
     files: list[tuple[str, bytes]] = field(default_factory=list)
     confirm_new: bool = False  # staff saw the open incidents and say this one is new
     add_to: str | None = None  # staff add this report to that open incident instead
+
+
+def from_fields(values: dict, files: list[tuple[str, bytes]] | None = None) -> Registration:
+    """A registration from flat fields (the API's body, the staff's and the customer's forms)."""
+    values = dict(values)
+    device = parse_device({name: values.pop(name) for name in DEVICE_FIELDS if name in values})
+    own = {name: values.pop(name) for name in ("channel", "description", "customer_number", "customer",
+                                               "category", "priority", "confirm_new", "add_to") if name in values}
+    return Registration(device=device, details=values, files=files or [], **own)
 
 
 def register(reg: Registration, actor: User | None) -> tuple[Ticket, bool]:
