@@ -1,4 +1,4 @@
-"""Complaints: open one, read one, hand it a customer's message."""
+"""Cases of every kind (complaints by default): open one, read one, hand it a customer's message."""
 from flask import url_for
 
 from app.api import bp
@@ -45,10 +45,10 @@ def create_ticket(user):
         422: ValidationFailed
     """
     body = json_body(TicketCreateSchema())
-    if body.pop("kind") == "incident":
+    if body["kind"] == "incident":
         ticket, created = registration.register(registration.from_fields(body), user)
     else:
-        ticket, created = ticket_service.open_complaint(actor=user, **body), True
+        ticket, created = ticket_service.open_case(actor=user, **body), True
     return TicketSchema().dump(ticket), 201 if created else 200, {"Location": url_for(".get_ticket",
                                                                                       number=ticket.number)}
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
+from app.models.case import CaseStatus
 from app.models.people import User
 from app.models.ticket import Ticket
 from app.models.types import UTCDateTime
@@ -58,10 +59,6 @@ class IncidentEscalation(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-# Statuses after which an incident is no longer "open" for the duplicate check.
-FINISHED_STATUSES = ("rejected", "closed")
-
-
 def device_key(serial: str = "", brand: str = "", model: str = "", service_address: str = "") -> str:
     """What makes two reports be about the same device or service: the serial/IMEI, else brand and model,
     else the service address (normalized: case, spaces and punctuation do not matter)."""
@@ -81,7 +78,7 @@ def open_duplicates(customer_id: int, key: str, category: str | None, exclude_id
     """Open incidents of the customer on the same device or service (and category, when known)."""
     query = (select(Ticket).join(IncidentDetail, IncidentDetail.ticket_id == Ticket.id)
              .where(Ticket.customer_id == customer_id, Ticket.kind == "incident",
-                    Ticket.status.not_in(FINISHED_STATUSES), Ticket.closed_at.is_(None),
+                    Ticket.status.in_(CaseStatus.open_codes("incident")), Ticket.closed_at.is_(None),
                     IncidentDetail.device_key == key))
     if category:
         query = query.where(Ticket.category == category)

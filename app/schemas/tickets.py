@@ -1,4 +1,4 @@
-"""Complaints: what creating one takes, and how staff see one."""
+"""Cases (complaints, incidents, ...): what creating one takes, and how staff see one."""
 from __future__ import annotations
 
 from datetime import UTC
@@ -27,8 +27,11 @@ class NewCustomerSchema(ApiSchema):
 
 
 class TicketCreateSchema(ApiSchema):
-    """A complaint: an existing customer's number, or the data of a new customer (or both)."""
+    """A case: its kind, an existing customer's number or the data of a new customer (or both)."""
 
+    kind = string(20, load_default="complaint", metadata={
+        "description": "The kind of case, one of the active kinds (`complaint`, `incident`, ...). "
+                       "Defaults to `complaint`."})
     customer_number = string(40)
     customer = fields.Nested(NewCustomerSchema)
     channel = one_of(CHANNELS, required=True)
@@ -40,9 +43,8 @@ class TicketCreateSchema(ApiSchema):
     equipment_model = string(80)
     reported_at = fields.AwareDateTime(default_timezone=UTC, metadata={"description": "Defaults to now."})
     priority = one_of(PRIORITIES, metadata={"description": "As the customer reports it; the DMN decides."})
-    kind = one_of(("complaint", "incident"), load_default="complaint",
-                  metadata={"description": "complaint (queja) or incident (incidencia)."})
-    category = string(40, metadata={"description": "Leaf category code, as the customer reports it."})
+    category = string(40, metadata={"description": "A leaf code of the category taxonomy that the kind may "
+                                                   "use. Usually left to the agent who validates the case."})
     # Incidents: the device and its faults (forms/incidencia_registro.schema.json), and the duplicate check.
     device_serial = string(80, metadata={"description": "Incident: serial number or IMEI."})
     faults = fields.List(fields.String(), metadata={"description": "Incident: fault codes from the registration form."})

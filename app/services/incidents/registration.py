@@ -52,6 +52,7 @@ def from_fields(values: dict, files: list[tuple[str, bytes]] | None = None) -> R
     """A registration from flat fields (the API's body, the staff's and the customer's forms)."""
     values = dict(values)
     device = parse_device({name: values.pop(name) for name in DEVICE_FIELDS if name in values})
+    values.pop("kind", None)
     own = {name: values.pop(name) for name in ("channel", "description", "customer_number", "customer",
                                                "category", "priority", "confirm_new", "add_to") if name in values}
     return Registration(device=device, details=values, files=files or [], **own)
