@@ -10,6 +10,7 @@ from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import ProcessVersion, User
+from app.services.sla import calendar as sla_calendar
 from app.services.transaction import transaction
 from app.workflow import deploy
 
@@ -24,7 +25,9 @@ class DeployResult:
 def deploy_directory(directory: str) -> list[DeployResult]:
     files = {p.name: p.read_bytes() for p in sorted(Path(directory).iterdir())
              if p.suffix in (".bpmn", ".dmn") and p.is_file()}
-    return deploy_files(files)
+    results = deploy_files(files)
+    sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
+    return results
 
 
 def deploy_uploaded(files: dict[str, bytes], actor: User) -> list[DeployResult]:
