@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import clock, signals
+from app.businesstime import calendar as calendars
+from app.businesstime.arithmetic import add_business_time
 from app.extensions import db
 from app.i18n import _, _l
 from app.models import IncidentDetail, IncidentEscalation, Team, User
@@ -103,7 +105,9 @@ def escalate(ctx: HandlerContext, trigger: str, reason: str = "", n2_team: str =
     else:
         ticket.assignee = None
         signals.ticket_escalated.send(ticket, reason=reason)
-    due = now + timedelta(hours=float(level_hours))
+    # The next level's own deadline, in business time of the ticket's SLA calendar.
+    due = (add_business_time(now, float(level_hours), calendars.load(ticket.sla_calendar)) if ticket.sla_calendar
+           else now + timedelta(hours=float(level_hours)))
     return {"from_level": from_level, "to_level": to_level, "reason": reason or "", "due_at": due.isoformat()}
 
 

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import ProcessVersion, User
 from app.services.cases import categories, kinds
+from app.services.sla import calendar as sla_calendar
 from app.services.transaction import transaction
 from app.workflow import deploy
 from app.workflow.deploy import DeployErrors
@@ -35,6 +36,7 @@ def deploy_directory(directory: str) -> list[DeployResult]:
         for kind_file in kind_files:
             kinds.upsert_kind(kind_file)
             categories.merge_from_kind(kind_file)
+        sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
     return results
 
 
