@@ -21,14 +21,16 @@ def test_a_link_shows_on_both_tickets_with_its_reading(api, open_complaint):
     assert links(api, effect.number) == [("caused_by", "causado por", cause.number, "outgoing")]
     assert links(api, cause.number) == [("caused_by", "causa de", effect.number, "incoming")]
     assert any(e["kind"] == "linked" for e in api.ticket(cause.number)["timeline"])
-    api.post(f"/tickets/{effect.number}/links", "agente", expect=409, json={"target": cause.number, "type": "caused_by"})
+    api.post(f"/tickets/{effect.number}/links", "agente", expect=409,
+             json={"target": cause.number, "type": "caused_by"})
     refused = api.post(f"/tickets/{effect.number}/links", "agente", expect=422,
                        json={"target": effect.number, "type": "related_to"})
     assert refused.json["errors"] == {"target": ["Un ticket no se puede vincular consigo mismo."]}
     bad_type = api.post(f"/tickets/{effect.number}/links", "agente", expect=422,
                         json={"target": cause.number, "type": "merged_into"})
     assert "type" in bad_type.json["errors"]
-    api.post(f"/tickets/{effect.number}/links", "agente", expect=404, json={"target": "Q-2026-999999", "type": "related_to"})
+    api.post(f"/tickets/{effect.number}/links", "agente", expect=404,
+             json={"target": "Q-2026-999999", "type": "related_to"})
     link_id = api.ticket(cause.number)["links"][0]["id"]
     api.call("DELETE", f"/tickets/{cause.number}/links/{link_id}", "agente", expect=204)
     assert links(api, effect.number) == [] and links(api, cause.number) == []
