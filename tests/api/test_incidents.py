@@ -218,6 +218,7 @@ def test_not_solved_reopens_at_the_same_level(working):
     assert ticket["status"]["code"] == "diagnosing" and incident.titles() == ["Diagnóstico"]
     assert "Sigue apagándose" in ticket["open_tasks"][0]["instructions"]
     assert "reopened" in statuses(ticket)
+    assert ticket["resolved_at"] is None and ticket["incident"]["resolution"] == ""
 
 
 def test_unconfirmed_after_three_days_goes_to_reclassification(working):
