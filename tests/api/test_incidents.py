@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app import clock
+from app.extensions import db
+from app.models import Notification, Ticket
 from app.services.cases import timer_service
 from app.services.mail import outbox_service
+from tests.conftest import user
 
 DEVICE = {"equipment_brand": "Samsung", "equipment_model": "Galaxy A54", "device_serial": "356789104563211",
           "faults": ["pantalla", "no_enciende"], "fault_notes": "Se cayó al piso"}
@@ -192,6 +196,14 @@ def test_no_puedo_resolverlo_escalates_n1_n2_supervisor_with_who_and_why(api, wo
 def test_the_deadline_escalates_each_level_once(api, working):
     incident = working
     assert timer_service.fire_due_timers() == 0
+    warning = db.session.scalar(select(Ticket.sla_warning_at).where(Ticket.number == incident.number))
+    clock.advance(warning - clock.now() + timedelta(minutes=1))
+    assert timer_service.fire_due_timers() == 1  # the warning: the technician keeps his task
+    technician = incident.technician
+    assert incident.titles() == ["Diagnóstico"] and incident.ticket["incident"]["level"] == "n1"
+    assert db.session.scalar(select(Notification.kind).where(Notification.kind == "sla_warning",
+                                                             Notification.user_id == user(technician).id))
+    assert "sla_warning" in [e["kind"] for e in incident.ticket["timeline"]]
     due = datetime.fromisoformat(incident.ticket["sla_due_at"])
     clock.advance(due - clock.now() + timedelta(minutes=1))
     assert timer_service.fire_due_timers() == 1
