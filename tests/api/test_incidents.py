@@ -256,3 +256,13 @@ def test_phone_duplicate_is_named_then_added_to_or_confirmed_new(api, register):
     assert other_device.number != first.number
     confirmed = register(confirm_new=True)
     assert confirmed.number not in (first.number, other_device.number)
+
+
+def test_openapi_documents_incidents_links_and_merge(api):
+    doc = api.get("/openapi.json", None).json
+    create = doc["components"]["schemas"]["TicketCreate"]["properties"]
+    assert {"kind", "device_serial", "faults", "fault_notes", "confirm_new", "add_to"} <= set(create)
+    assert "409" in doc["paths"]["/api/v1/tickets"]["post"]["responses"]
+    assert {f"/api/v1/tickets/{{number}}/{p}" for p in ("links", "links/{link_id}", "merge")} <= set(doc["paths"])
+    ticket = doc["components"]["schemas"]["Ticket"]["properties"]
+    assert {"links", "incident"} <= set(ticket)
