@@ -50,6 +50,7 @@ def test_ticket_page_shows_device_faults_similar_and_applies_a_procedure(staff):
     client = staff("supervisor")
     page = client.get(f"/staff/tickets/{ticket.number}").get_data(True)
     assert "Galaxy A54" in page and "356789104563211" in page and "Pantalla rota o sin imagen" in page
+    assert "<dd>Incidencia · Pantalla o display dañado</dd>" in page
     assert "Incidencias resueltas parecidas" in page and "I-2026-900001" in page and "Cambio de display" in page
     client.post(f"/staff/tickets/{ticket.number}/apply-procedure",
                 {"source": "I-2026-900001", "back": f"/staff/tickets/{ticket.number}"})
