@@ -42,9 +42,9 @@ def tree(*, include_inactive: bool = True) -> list[TreeNode]:
     return build(None)
 
 
-def leaves(kind: str | None = None, *, include_inactive: bool = False) -> list[Category]:
-    """The leaves a case of ``kind`` may carry (every kind's when None), in tree order; a leaf under an
-    inactive parent is inactive too."""
+def leaves(kind: str | None = None) -> list[Category]:
+    """The active leaves a case of ``kind`` may carry (every kind's when None), in tree order; a leaf under
+    an inactive parent is inactive too."""
     found = []
 
     def walk(nodes):
@@ -55,7 +55,7 @@ def leaves(kind: str | None = None, *, include_inactive: bool = False) -> list[C
             else:
                 walk(node.children)
 
-    walk(tree(include_inactive=include_inactive))
+    walk(tree(include_inactive=False))
     return found
 
 
