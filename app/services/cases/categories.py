@@ -64,6 +64,12 @@ def leaf_choices(kind: str | None) -> dict[str, str]:
     return {leaf.code: leaf.label for leaf in leaves(kind)}
 
 
+def leaf_options(kind: str | None) -> list[dict]:
+    """The active leaves of ``kind`` as JSON Schema ``oneOf`` entries, headed by their branch."""
+    return [{"const": leaf.code, "title": leaf.label, "x-group": " › ".join(leaf.path[:-1])}
+            for leaf in leaves(kind)]
+
+
 def leaf_label(code: str | None) -> str | None:
     leaf = Category.leaf(code)
     return leaf.label if leaf else code
