@@ -5,4 +5,16 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # The modules register their routes on ``bp``.
-from app.staff import admin, admin_calendars, auth, inbox, incident_intake, intake, links, tasks, tickets, web  # noqa: E402, F401
+from app.staff import (  # noqa: E402, F401
+    admin,
+    admin_calendars,
+    auth,
+    case_admin,
+    inbox,
+    incident_intake,
+    intake,
+    links,
+    tasks,
+    tickets,
+    web,
+)

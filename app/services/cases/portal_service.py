@@ -16,7 +16,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
 from app.services import sla
-from app.services.cases import attachment_service, categories, message_service, ticket_service
+from app.services.cases import attachment_service, categories, kinds, message_service, ticket_service
 from app.services.processes import forms
 from app.services.sla.state import SlaState
 from app.services.transaction import transaction
@@ -97,7 +97,7 @@ def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
     state = {
         "number": view.ticket.number,
         "status": view.ticket.status,
-        "status_label": view.ticket.customer_status_label,
+        "status_label": kinds.customer_status_label(view.ticket),
         "events": [{"id": e.id, "at": e.created_at.isoformat(), "message": e.message} for e in view.events],
         "tasks": [{"id": t.id, "title": t.title} for t in view.tasks],
         "waiting_reply": view.waiting_reply,
@@ -132,7 +132,7 @@ def customer_task(customer_id: int, task_id: str) -> tuple[HumanTask, dict]:
         raise NotFound(_("Task not found."))
     if task.status != "ready":
         raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-    return task, forms.load_schema(task.form)
+    return task, forms.load_schema(task.form, task.ticket.kind)
 
 
 def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
@@ -143,7 +143,7 @@ def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
             raise NotFound(_("Task not found."))
         if task.status != "ready":
             raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-        forms.validate(task.form, data)
+        forms.validate(task.form, data, task.ticket.kind)
         runtime.complete_task(task, data, None, None)
     return task
 
