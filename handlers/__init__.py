@@ -9,10 +9,12 @@ def connect_subscribers() -> None:
     if _connected:
         return
     from handlers import crm, inbox, notifications, tickets, timeline  # noqa: F401 - registration side effects
+    from handlers import answers, followups  # noqa: F401 - registration side effects
 
     notifications.connect()
     timeline.connect()
     inbox.connect()
+    answers.connect()
     _connected = True
 
 

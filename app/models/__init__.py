@@ -1,6 +1,8 @@
 """All models, importable from one place (Alembic autogenerate sees them through here)."""
+from app.models.answer import TicketAnswer
 from app.models.attachment import Attachment
 from app.models.customer_account import NOTIFY_CHOICES, CustomerAccount, CustomerSession
+from app.models.followup import FollowUp, FollowupSubject, LineOfBusiness
 from app.models.mail import AutoReplyLog, InboundMessage, ProvisionalCustomer
 from app.models.notification import Notification, StaffSession
 from app.models.outbox import OutboxMessage
@@ -15,4 +17,5 @@ __all__ = [
     "HumanTask", "InboundMessage", "Notification", "OutboxMessage", "PRIORITIES", "ProcessVersion",
     "ProvisionalCustomer", "ROLES", "STATUSES", "StaffSession", "Team", "Ticket", "TicketEvent", "User",
     "WorkflowInstance", "team_members",
+    "FollowUp", "FollowupSubject", "LineOfBusiness", "TicketAnswer",
 ]
