@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app import signals
 from app.extensions import db
-from app.models import STATUSES, CustomerAccount, Team, Ticket, User
+from app.models import CaseStatus, CustomerAccount, Team, Ticket, User
 from handlers import mail, outbox
 
 
@@ -44,7 +44,8 @@ def on_ticket_opened(ticket: Ticket, **_kw) -> None:
 
 def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
     if public and old != new and _wants_status_mail(ticket):
-        email_customer(ticket, [f"status_{new}.txt", "status_changed.txt"], status=STATUSES[new], note=note)
+        email_customer(ticket, [f"status_{new}.txt", "status_changed.txt"],
+                       status=CaseStatus.of(ticket.kind, new), note=note)
 
 
 def _wants_status_mail(ticket: Ticket) -> bool:

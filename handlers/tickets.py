@@ -7,21 +7,21 @@ from sqlalchemy import func, select
 
 from app import clock, signals
 from app.extensions import db
-from app.models import STATUSES, Team, Ticket, User
+from app.models import CaseStatus, Team, Ticket, User
 from handlers.registry import HandlerContext, service_task
-
-OPEN_STATUSES = [code for code, status in STATUSES.items() if not status.terminal]
 
 
 def change_status(ticket: Ticket, status: str, note: str = "") -> None:
-    if status not in STATUSES:
-        raise ValueError(f"unknown ticket status {status!r}")
+    """Move ``ticket`` to ``status``, one of its kind's statuses; the customer is told if it is public."""
+    row = CaseStatus.of(ticket.kind, status)
+    if row is None:
+        raise ValueError(f"the kind {ticket.kind!r} has no status {status!r}")
     old = ticket.status
     ticket.status = status
     if status == "resolved":
         ticket.resolved_at = clock.now()
     signals.ticket_status_changed.send(ticket, old=old, new=status, note=note or "",
-                                       public=STATUSES[status].public)
+                                       public=row.public)
 
 
 @service_task("ticket.set_status")
@@ -36,7 +36,7 @@ def find_duplicates(ctx: HandlerContext) -> dict:
     ticket = ctx.ticket
     others = db.session.scalars(
         select(Ticket).where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id,
-                             Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id.desc()).limit(10))
+                             Ticket.status.in_(CaseStatus.open_codes())).order_by(Ticket.id.desc()).limit(10))
     return {"open_tickets": [
         {"number": t.number, "status": t.status, "category": t.category, "description": t.description[:200]}
         for t in others]}
@@ -67,7 +67,8 @@ def assign(ctx: HandlerContext, team: str) -> dict:
 
 
 def least_loaded_technician(team: Team) -> User | None:
-    load = (select(func.count(Ticket.id)).where(Ticket.assignee_id == User.id, Ticket.status.in_(OPEN_STATUSES))
+    load = (select(func.count(Ticket.id)).where(Ticket.assignee_id == User.id,
+                                                Ticket.status.in_(CaseStatus.open_codes()))
             .correlate(User).scalar_subquery())
     candidates = [(user, count) for user, count in db.session.execute(
         select(User, load).where(User.id.in_([m.id for m in team.members]), User.active).order_by(User.id))

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.services import demo_service
 from app.services.processes import process_service
 
-pytest_plugins = ["tests.mail_server"]
+pytest_plugins = ["tests.mail_server", "tests.kinds_fixtures"]
 
 # Rows that tests create; staff, teams, demo customers and deployed processes are kept.
 PER_TEST_TABLES = ["customer_session", "customer_account", "outbox_message", "human_task", "ticket_event",

@@ -1,4 +1,4 @@
-"""Complaints: open one, read one, hand it a customer's message."""
+"""Cases of every kind (complaints by default): open one, read one, hand it a customer's message."""
 from flask import url_for
 
 from app.api import bp
@@ -11,7 +11,7 @@ from app.services.cases import message_service, ticket_service
 @bp.post("/tickets")
 @token_required
 def create_ticket(user):
-    """Open a complaint and start its lifecycle.
+    """Open a case of any active kind (``kind``, a complaint by default) and start the kind's process.
     ---
     post:
       tags: [tickets]
@@ -31,7 +31,7 @@ def create_ticket(user):
             application/json:
               schema: TicketSchema
     """
-    ticket = ticket_service.open_complaint(actor=user, **json_body(TicketCreateSchema()))
+    ticket = ticket_service.open_case(actor=user, **json_body(TicketCreateSchema()))
     return TicketSchema().dump(ticket), 201, {"Location": url_for(".get_ticket", number=ticket.number)}
 
 

@@ -1,4 +1,4 @@
-"""Complaints: what creating one takes, and how staff see one."""
+"""Cases (complaints, incidents, ...): what creating one takes, and how staff see one."""
 from __future__ import annotations
 
 from datetime import UTC
@@ -24,8 +24,11 @@ class NewCustomerSchema(ApiSchema):
 
 
 class TicketCreateSchema(ApiSchema):
-    """A complaint: an existing customer's number, or the data of a new customer (or both)."""
+    """A case: its kind, an existing customer's number or the data of a new customer (or both)."""
 
+    kind = string(20, load_default="complaint", metadata={
+        "description": "The kind of case, one of the active kinds (`complaint`, `incident`, ...). "
+                       "Defaults to `complaint`."})
     customer_number = string(40)
     customer = fields.Nested(NewCustomerSchema)
     channel = one_of(CHANNELS, required=True)
@@ -37,6 +40,8 @@ class TicketCreateSchema(ApiSchema):
     equipment_model = string(80)
     reported_at = fields.AwareDateTime(default_timezone=UTC, metadata={"description": "Defaults to now."})
     priority = one_of(PRIORITIES, metadata={"description": "As the customer reports it; the DMN decides."})
+    category = string(40, metadata={"description": "A leaf code of the category taxonomy that the kind may "
+                                                   "use. Usually left to the agent who validates the case."})
 
 
 class StatusSchema(ApiSchema):
