@@ -8,8 +8,15 @@ def connect_subscribers() -> None:
     global _connected
     if _connected:
         return
-    from handlers import crm, inbox, notifications, tickets, timeline  # noqa: F401 - registration side effects
-    from handlers import answers, followups  # noqa: F401 - registration side effects
+    from handlers import (  # noqa: F401 - registration side effects
+        answers,
+        crm,
+        followups,
+        inbox,
+        notifications,
+        tickets,
+        timeline,
+    )
 
     notifications.connect()
     timeline.connect()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app import signals
+from app import clock, signals
+from app.businesstime import ticket_clock
 from app.extensions import db
 from app.i18n import _
 from app.models import Ticket, TicketAnswer, TicketEvent, User
@@ -28,6 +29,7 @@ def record(ticket: Ticket, source: str, text: str, *, actor: User | None = None,
     answer = TicketAnswer(ticket_id=ticket.id, source=source, text=text, reason=reason,
                           answered_by_id=actor.id if actor else None, event_id=event.id if event else None)
     db.session.add(answer)
+    ticket_clock.record_response(ticket, clock.now())  # an answer is a response to the customer
     if event is None:
         timeline.add_event(ticket, "answered", _("Answer from the responsible area: %(text)s", text=text),
                            public=True, actor=actor, data={"source": source})

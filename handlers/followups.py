@@ -22,7 +22,6 @@ def load(ctx: HandlerContext) -> dict:
         "category": subject.category,
         "team": subject.team_code,
         "priority": subject.priority,
-        "response_hours": subject.response_hours,
         "escalated": record.escalated,
         "earlier_priority": earlier.priority if earlier else None,
         "earlier": _summary(earlier) if earlier else None,
@@ -39,7 +38,7 @@ def history(earlier: Ticket) -> list[tuple[FollowUp, Ticket]]:
 
 def _summary(ticket: Ticket) -> dict:
     answer = newest(ticket)
-    due = ticket.sla_due_at
+    due = ticket.response_due_at
     return {"number": ticket.number, "status": ticket.status_label, "description": ticket.description,
             "reported_at": f"{ticket.reported_at:%d/%m/%Y %H:%M} UTC",
             "response_due_at": f"{due:%d/%m/%Y %H:%M} UTC" if due else None,

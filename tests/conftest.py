@@ -23,7 +23,7 @@ pytest_plugins = ["tests.mail_server", "tests.kinds_fixtures"]
 
 # Rows that tests create; staff, teams, demo customers and deployed processes are kept.
 PER_TEST_TABLES = ["customer_session", "customer_account", "outbox_message", "human_task", "ticket_event",
-                   "customer_interaction", "workflow_instance", "ticket", "api_token"]
+                   "customer_interaction", "workflow_instance", "ticket", "api_token", "calendar_day_off"]
 
 
 def _postgres_database(url: str):

@@ -43,7 +43,6 @@ class FollowupSubject(db.Model):
     channel_substitutes: Mapped[dict] = mapped_column(JSON, default=dict)
     priority: Mapped[str] = mapped_column(String(10))
     document_class: Mapped[str] = mapped_column(String(40))  # clasificación del documento
-    response_hours: Mapped[int] = mapped_column(Integer, default=48)  # its own SLA, business hours
     fields: Mapped[list] = mapped_column(JSON, default=list)  # [{"name", "label", "required"}]
     # The analysis results this subject serves ("late_response", "disagreement"), empty if filed directly.
     serves: Mapped[str | None] = mapped_column(String(20), unique=True)

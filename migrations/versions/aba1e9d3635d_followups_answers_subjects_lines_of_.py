@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'aba1e9d3635d'
-down_revision = '9ad8a8636acd'
+down_revision = ('5dab3f435d38', '4347e23a8833')
 branch_labels = None
 depends_on = None
 
@@ -29,7 +29,6 @@ def upgrade():
     sa.Column('channel_substitutes', sa.JSON(), nullable=False),
     sa.Column('priority', sa.String(length=10), nullable=False),
     sa.Column('document_class', sa.String(length=40), nullable=False),
-    sa.Column('response_hours', sa.Integer(), nullable=False),
     sa.Column('fields', sa.JSON(), nullable=False),
     sa.Column('serves', sa.String(length=20), nullable=True),
     sa.Column('non_customers', sa.Boolean(), nullable=False),

@@ -74,4 +74,4 @@ def state_of(ticket: Ticket, subject: FollowupSubject | None = None) -> TicketSt
 
 
 def response_due_at(ticket: Ticket) -> datetime | None:
-    return ticket.sla_due_at
+    return ticket.response_due_at

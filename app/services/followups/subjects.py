@@ -38,7 +38,7 @@ def load(processes_dir: str) -> int:
                 category=item["category"], team_code=item["team"], initial_status=item.get("status", "open"),
                 channels=item["channels"], channel_substitutes=item.get("channel_substitutes", {}),
                 priority=item["priority"], document_class=item["document_class"],
-                response_hours=item.get("response_hours", 48), fields=item.get("fields", []),
+                fields=item.get("fields", []),
                 serves=item.get("serves"), non_customers=item.get("non_customers", False), position=position))
             added += 1
     return added
@@ -88,7 +88,6 @@ class SubjectEdit:
     team_code: str
     priority: str
     document_class: str
-    response_hours: str
     channels: list[str]
     in_person_as: str
     non_customers: bool
@@ -109,8 +108,6 @@ def update(code: str, edit: SubjectEdit, actor: User) -> FollowupSubject:
         errors["in_person_as"] = [_("In-person reports must be recorded as one of the allowed channels.")]
     if db.session.scalar(select(Team.id).where(Team.code == edit.team_code)) is None:
         errors["team_code"] = [_("No team has this code.")]
-    if not edit.response_hours.isdigit() or not 1 <= int(edit.response_hours) <= 720:
-        errors["response_hours"] = [_("Between 1 and 720 hours.")]
     if not edit.category.strip():
         errors["category"] = [_("This field is required.")]
     if errors:
@@ -122,7 +119,7 @@ def update(code: str, edit: SubjectEdit, actor: User) -> FollowupSubject:
         subject.label, subject.description = edit.label.strip(), edit.description.strip()
         subject.category, subject.team_code = edit.category.strip(), edit.team_code
         subject.priority, subject.document_class = edit.priority, edit.document_class.strip()
-        subject.response_hours, subject.channels = int(edit.response_hours), list(edit.channels)
+        subject.channels = list(edit.channels)
         subject.channel_substitutes = {IN_PERSON: edit.in_person_as} if edit.in_person_as else {}
         subject.non_customers, subject.active = edit.non_customers, edit.active
     return subject

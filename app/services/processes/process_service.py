@@ -11,6 +11,9 @@ from app.extensions import db
 from app.i18n import _
 from app.models import ProcessVersion, User
 from app.services.cases import categories, kinds
+from app.services.followups import lines as lines_of_business
+from app.services.followups import subjects as followup_subjects
+from app.services.sla import calendar as sla_calendar
 from app.services.transaction import transaction
 from app.workflow import deploy
 from app.workflow.deploy import DeployErrors
@@ -32,9 +35,12 @@ def deploy_directory(directory: str) -> list[DeployResult]:
     with transaction():
         results = deploy_files(files)
         _check_kind_processes(kind_files, {r.process_id for r in results})
+        followup_subjects.load(directory)  # before the kinds: it adds the teams their categories name
+        lines_of_business.load(directory)
         for kind_file in kind_files:
             kinds.upsert_kind(kind_file)
             categories.merge_from_kind(kind_file)
+        sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
     return results
 
 
