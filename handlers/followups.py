@@ -31,9 +31,9 @@ def load(ctx: HandlerContext) -> dict:
 
 def history(earlier: Ticket) -> list[tuple[FollowUp, Ticket]]:
     """Every follow-up on ``earlier``, oldest first."""
-    return list(db.session.execute(
+    return [(record, ticket) for record, ticket in db.session.execute(
         select(FollowUp, Ticket).join(Ticket, Ticket.id == FollowUp.ticket_id)
-        .where(FollowUp.earlier_ticket_id == earlier.id).order_by(Ticket.id)).tuples())
+        .where(FollowUp.earlier_ticket_id == earlier.id).order_by(Ticket.id))]
 
 
 def _summary(ticket: Ticket) -> dict:

@@ -134,7 +134,7 @@ def _open(subject: FollowupSubject, *, earlier: Ticket | None, customer_number: 
                       details=details, reported_channel=reported_channel)
     return ticket_service.open_case(
         kind="followup", channel=channel, description=description, actor=actor, customer_number=customer_number,
-        customer=newcomer, category=subject.category, followup_record=record,
+        customer=newcomer, category=subject.category, followup_record=record, status=subject.initial_status,
         contact_phone=details.get("telefono") or None, contact_email=details.get("email") or None)
 
 
