@@ -7,8 +7,9 @@ from marshmallow import fields, post_load
 
 from app.models import CHANNELS, PRIORITIES
 from app.schemas.base import ApiSchema, TeamRefSchema, UserRefSchema, derived, email, itself, one_of, string
+from app.schemas.followups import AnswerSchema
 from app.schemas.tasks import TaskSchema
-from app.services.cases import ticket_service
+from app.services.cases import answers, ticket_service
 
 
 class NewCustomerSchema(ApiSchema):
@@ -92,6 +93,9 @@ class TicketSchema(ApiSchema):
     assignee = fields.Nested(UserRefSchema, allow_none=True)
     reported_at = fields.AwareDateTime()
     sla_due_at = fields.AwareDateTime(allow_none=True)
+    response_due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Fecha máxima de respuesta."})
+    answer = derived(fields.Nested(AnswerSchema, allow_none=True, metadata={
+        "description": "The responsible area's answer (newest), if any."}), answers.answer_of)
     estimated_resolution_at = fields.AwareDateTime(allow_none=True)
     escalated_at = fields.AwareDateTime(allow_none=True)
     resolved_at = fields.AwareDateTime(allow_none=True)
