@@ -13,7 +13,7 @@ from app.errors import Conflict, Forbidden, NotFound
 from app.extensions import db
 from app.i18n import _
 from app.models import Ticket, TicketAnswer, TicketEvent, User
-from app.services.cases.ticket_view_service import visible_ticket
+from app.services.cases import ticket_view_service
 from app.services.transaction import transaction
 from handlers import answers as answer_rows
 
@@ -48,12 +48,17 @@ def answers_of(ticket: Ticket) -> list[Answer]:
     return [_view(row) for row in rows]
 
 
+def marked_events(ticket: Ticket) -> set[int]:
+    return set(db.session.scalars(select(TicketAnswer.event_id).where(TicketAnswer.ticket_id == ticket.id,
+                                                                      TicketAnswer.event_id.is_not(None))))
+
+
 def mark_reply_as_answer(number: str, event_id: int, actor: User) -> Answer:
     """A public staff reply on the timeline becomes the ticket's answer (once)."""
     if not actor.has_role(*STAFF_ROLES):
         raise Forbidden(_("Only staff may mark the answer of a ticket."))
     with transaction():
-        ticket = visible_ticket(number, actor)
+        ticket = ticket_view_service.visible_ticket(number, actor)
         event = db.session.get(TicketEvent, event_id)
         if event is None or event.ticket_id != ticket.id or event.kind != "staff_reply" or not event.public:
             raise NotFound(_("That reply is not on ticket %(number)s.", number=number))
