@@ -8,6 +8,11 @@ from app.i18n import _, format_datetime
 from app.services.followups.analysis import Analysis
 
 
+# Results a customer may act on in the área de cliente (file his follow-up, or ask for the supervisor).
+FILED = ("create_late_response_ticket", "customer_files_late_response", "create_disagreement_ticket",
+         "customer_files_disagreement")
+
+
 def words(action: str, analysis: Analysis, *, followup_number: str | None = None,
           followup_due=None, portal: bool = False) -> str:
     """Spanish text for ``action`` with this case's dates, answer and numbers filled in."""
@@ -26,6 +31,10 @@ def words(action: str, analysis: Analysis, *, followup_number: str | None = None
         answer = answered.answer
         return _("Your request %(number)s was already answered on %(when)s: «%(text)s»", number=answered.ticket.number,
                  when=_date(answer.answered_at), text=answer.text)
+    what = _("that the answer is late") if "late_response" in action else _("that you disagree with the answer")
+    if portal and not followup_number and action in FILED:
+        return _("You can register here your follow-up on request %(number)s, %(what)s: the responsible area will "
+                 "answer it with priority.", number=number, what=what)
     if action in ("create_late_response_ticket", "create_disagreement_ticket"):
         if not followup_number:
             return _("We will register your follow-up on request %(number)s so that the responsible area gives "
@@ -38,8 +47,6 @@ def words(action: str, analysis: Analysis, *, followup_number: str | None = None
             return _("We registered your follow-up %(followup)s on request %(number)s; the responsible area will "
                      "answer at the latest on %(due)s.", followup=followup_number, number=number,
                      due=_date(followup_due))
-        what = (_("that the answer is late") if action == "customer_files_late_response"
-                else _("that you disagree with the answer"))
         return _("You can report %(what)s yourself in the customer area: open request %(number)s and choose "
                  "«Insist on this request». It takes one minute and you get your follow-up number at once.",
                  what=what, number=number)
@@ -48,6 +55,9 @@ def words(action: str, analysis: Analysis, *, followup_number: str | None = None
             return _("A supervisor will personally review your case %(number)s with its whole history "
                      "(reference %(followup)s) and will contact you at the latest on %(due)s. You do not need "
                      "to do anything else.", number=number, followup=followup_number, due=_date(followup_due))
+        if portal:
+            return _("A supervisor can personally review your case %(number)s with its whole history: ask for it "
+                     "with the button below.", number=number)
         return _("A supervisor will personally review your case %(number)s with its whole history and will "
                  "contact you. You do not need to do anything else.", number=number)
     raise ValueError(f"unknown follow-up action {action!r}")
