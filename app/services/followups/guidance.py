@@ -7,7 +7,6 @@ from __future__ import annotations
 from app.i18n import _, format_datetime
 from app.services.followups.analysis import Analysis
 
-
 # Results a customer may act on in the área de cliente (file his follow-up, or ask for the supervisor).
 FILED = ("create_late_response_ticket", "customer_files_late_response", "create_disagreement_ticket",
          "customer_files_disagreement")
