@@ -11,7 +11,8 @@ from sqlalchemy import select
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import CHANNELS, PRIORITIES, FollowupSubject, Team, User
+from app.models import CHANNELS, PRIORITIES, FollowupSubject, LineOfBusiness, Team, User
+from app.services.followups import lines
 from app.services.transaction import transaction
 
 SUBJECTS_FILE = "followups/subjects.json"
@@ -79,6 +80,20 @@ def recorded_channel(subject: FollowupSubject, channel: str) -> str:
 
 
 @dataclass
+class AdminPage:
+    subjects: list[FollowupSubject]
+    lines: list[LineOfBusiness]
+    teams: list[Team]
+
+
+def admin_page(actor: User) -> AdminPage:
+    """What the administrator edits: every subject (also inactive ones), the lines of business, the teams."""
+    _require_admin(actor)
+    return AdminPage(subjects=all_subjects(active_only=False), lines=lines.all_lines(),
+                     teams=list(db.session.scalars(select(Team).order_by(Team.name))))
+
+
+@dataclass
 class SubjectEdit:
     """What an admin may change in the browser (the code never changes: tickets refer to it)."""
 
@@ -95,8 +110,7 @@ class SubjectEdit:
 
 
 def update(code: str, edit: SubjectEdit, actor: User) -> FollowupSubject:
-    if not actor.has_role("admin"):
-        raise Forbidden(_("Only an administrator edits the follow-up subjects."))
+    _require_admin(actor)
     errors: dict[str, list[str]] = {}
     if not edit.label.strip():
         errors["label"] = [_("This field is required.")]
@@ -123,3 +137,8 @@ def update(code: str, edit: SubjectEdit, actor: User) -> FollowupSubject:
         subject.channel_substitutes = {IN_PERSON: edit.in_person_as} if edit.in_person_as else {}
         subject.non_customers, subject.active = edit.non_customers, edit.active
     return subject
+
+
+def _require_admin(actor: User) -> None:
+    if not actor.has_role("admin"):
+        raise Forbidden(_("Only an administrator edits the follow-up subjects."))
