@@ -13,6 +13,8 @@ def connect_subscribers() -> None:
         crm,
         followups,
         inbox,
+        incidents,
+        links,
         notifications,
         tickets,
         timeline,

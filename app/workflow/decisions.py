@@ -1,16 +1,13 @@
-"""Decision tables asked directly by a service (no diagram runs them), read from the deployed sources.
-
-A DMN file is deployed with the diagrams (``flask processes deploy`` or an analyst's upload) and kept in
-``ProcessVersion.sources``: the newest deployed copy of the decision wins, so an analyst changes the rule by
-deploying the table again. Cells are evaluated by the same sandboxed engine as the diagrams'.
-"""
+"""Decision tables evaluated on their own, outside any instance, with the same restricted script engine the
+diagrams use: a file's table (which kind of case an e-mail opens), or a decision read from the newest
+deployed copy of its DMN file (``ProcessVersion.sources``: an analyst changes the rule by deploying the table
+again), e.g. ``resultado_insistencia``."""
 from __future__ import annotations
 
-import threading
+from functools import lru_cache
 from types import SimpleNamespace
 
-from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.errors import WorkflowFailed
 from app.extensions import db
@@ -18,25 +15,25 @@ from app.i18n import _
 from app.models import ProcessVersion
 from app.workflow.engine import SCRIPT_ENGINE, new_parser
 
-# (newest process version id, decision id) -> its engine: a new deploy is seen at the next question.
-_CACHE: dict[tuple[int, str], object] = {}
-_LOCK = threading.Lock()
-_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
-
-def decide(decision_id: str, data: dict) -> dict:
-    """The outputs of the first matching rule of ``decision_id`` for ``data`` ({} when no rule matches)."""
-    key = (db.session.scalar(select(func.max(ProcessVersion.id))) or 0, decision_id)
-    with _LOCK:
-        engine = _CACHE.get(key)
-    if engine is None:
-        parser = new_parser(validate=True)
-        parser.add_dmn_xml(etree.fromstring(_newest_source(decision_id).encode("utf-8"), _SAFE_PARSER))
-        engine = parser.get_engine(decision_id, None)
-        with _LOCK:
-            _CACHE[key] = engine
+def decide(dmn_xml: bytes, data: dict) -> dict:
+    """The outputs of the first matching rule of the file's decision for ``data`` ({} when none matches)."""
+    engine = _engine(dmn_xml)
     task = SimpleNamespace(data=dict(data), workflow=SimpleNamespace(script_engine=SCRIPT_ENGINE))
     return dict(engine.result(task))
+
+
+def decide_deployed(decision_id: str, data: dict) -> dict:
+    """``decide`` on the newest deployed DMN file that defines ``decision_id``."""
+    return decide(_newest_source(decision_id).encode("utf-8"), data)
+
+
+@lru_cache(maxsize=8)
+def _engine(dmn_xml: bytes):
+    parser = new_parser()
+    parser.add_dmn_str(dmn_xml)
+    [decision_id] = list(parser.dmn_parsers)  # one decision per file
+    return parser.get_engine(decision_id, None)
 
 
 def _newest_source(decision_id: str) -> str:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'aba1e9d3635d'
-down_revision = ('5dab3f435d38', '4347e23a8833')
+down_revision = 'c9a9510bc049'
 branch_labels = None
 depends_on = None
 

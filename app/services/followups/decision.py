@@ -31,7 +31,7 @@ class Result:
 
 def decide(analysis: Analysis, customer_disagrees: bool, *, portal: bool = False) -> Result:
     inputs = analysis.inputs(customer_disagrees)
-    action = decisions.decide(DECISION, inputs).get("action")
+    action = decisions.decide_deployed(DECISION, inputs).get("action")
     if action not in ACTIONS:
         raise WorkflowFailed(_("The table %(id)s gives no result for this case: an analyst must complete it.",
                                id=DECISION))

@@ -17,7 +17,7 @@ from app.services.cases.ticket_view_service import visible_ticket
 from app.services.followups import analysis as analysis_module
 from app.services.followups import decision, subjects
 from app.services.transaction import transaction
-from handlers import timeline
+from handlers import links, timeline
 
 # What a result files: the subject that serves it and who files it (the agent, or the customer himself).
 FILES = {
@@ -132,10 +132,13 @@ def _open(subject: FollowupSubject, *, earlier: Ticket | None, customer_number: 
     description = f"{subject.label}{about}. {details.get('descripcion') or ''}".strip()
     record = FollowUp(earlier=earlier, subject=subject, action=action, escalated=escalated, analysis=inputs,
                       details=details, reported_channel=reported_channel)
-    return ticket_service.open_case(
+    ticket = ticket_service.open_case(
         kind="followup", channel=channel, description=description, actor=actor, customer_number=customer_number,
         customer=newcomer, category=subject.category, followup_record=record, status=subject.initial_status,
         contact_phone=details.get("telefono") or None, contact_email=details.get("email") or None)
+    if earlier is not None:  # the shared link both tickets' pages show ("follow-up of" / "has the follow-up")
+        links.add_link(ticket, earlier, "insistencia", actor)
+    return ticket
 
 
 def _details(subject: FollowupSubject, given: dict) -> dict:

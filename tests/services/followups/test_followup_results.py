@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.models import FollowUp, HumanTask, Ticket, TicketEvent
+from app.models import FollowUp, HumanTask, Ticket, TicketEvent, TicketLink
 from app.services.followups import analysis, filing
 from tests.conftest import user
 from tests.services.followups.conftest import (
@@ -67,6 +67,8 @@ def test_3_unanswered_and_overdue_the_agent_files_a_late_response_follow_up():
     record = db.session.get(FollowUp, followup.id)
     assert followup.number.startswith("S-") and followup.kind == "followup"
     assert record.earlier_ticket_id == ticket.id and record.subject_code == "respuesta_fuera_plazo"
+    link = db.session.scalar(select(TicketLink).where(TicketLink.ticket_id == followup.id))
+    assert link.link_type == "insistencia" and link.target_id == ticket.id
     assert followup.category == "insistencia_fuera_plazo" and followup.team.code == "gestion_clientes"
     # Routed to the responsible team at higher priority than the earlier ticket (media -> alta), own SLA.
     assert ticket.priority == "media" and followup.priority == "alta"

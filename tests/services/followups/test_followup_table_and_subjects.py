@@ -38,7 +38,7 @@ COMBINATIONS = [dict(zip(("initial_answered", "initial_overdue", "customer_disag
 
 @pytest.mark.parametrize("inputs", COMBINATIONS, ids=lambda i: "-".join(str(v)[0] for v in i.values()))
 def test_every_combination_has_a_sensible_result(inputs):
-    action = decisions.decide("resultado_insistencia", inputs)["action"]
+    action = decisions.decide_deployed("resultado_insistencia", inputs)["action"]
     if inputs["followup"] != "none":  # results 5 to 8 (and the answered follow-up read out)
         assert action in ("tell_deadline", "tell_answer", "escalate_supervisor")
     if action.startswith("customer_files"):
