@@ -43,3 +43,10 @@ def test_agent_handles_a_follow_up_call(browser, live_server, shot):
     shot(page, "followup-filed")
     phone_shot(page, shot, "followup-filed-phone")
     assert read(lambda: db.session.scalar(select(FollowUp)).subject_code) == "inconformidad_respuesta"
+
+    # The follow-up's page: linked to the earlier ticket, its own diagram drawn with the path taken.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Abrir el ticket").click()
+    page.wait_for_selector(".bpmn.drawn", timeout=15000)
+    assert number in page.inner_text("#answer")
+    shot(page, "followup-ticket")
