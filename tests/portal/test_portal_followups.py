@@ -10,7 +10,9 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import FollowUp
-from tests.services.followups.conftest import START, answered_complaint, classified_complaint
+from app.services.followups import filing
+from tests.services.followups.conftest import START, answer_followup, answered_complaint, classified_complaint, fresh
+from tests.services.followups.test_followup_results import ANOTHER_REQUEST
 
 
 def text(response) -> str:
@@ -48,3 +50,17 @@ def test_another_customers_ticket_is_not_found(customer):
     client = customer("C-1001")
     client.get(f"/portal/tickets/{ticket.number}/insistencia", expect=404)
     client.post(f"/portal/tickets/{ticket.number}/insistencia", {"reason": "late"}, expect=404)
+
+
+def test_result_8_in_the_customer_area_escalates_and_never_asks_for_another_request(customer):
+    clock.freeze(START)
+    ticket = answered_complaint("C-1001")
+    answer_followup(fresh(filing.file_by_customer(ticket.customer_id, ticket.number, True, "").followup))
+    client = customer("C-1001")
+    page = client.get(f"/portal/tickets/{ticket.number}/insistencia", query_string={"reason": "disagree"})
+    shown = text(page).split('id="words">')[1].split("</p>")[0]
+    assert "supervisor" in shown and not ANOTHER_REQUEST.search(shown), shown
+    done = text(client.post(f"/portal/tickets/{ticket.number}/insistencia", {"reason": "disagree"}, expect=201))
+    words = done.split('id="words">')[1].split("</p>")[0]
+    assert "Usted no necesita hacer nada más" in words and not ANOTHER_REQUEST.search(words), words
+    assert db.session.scalar(select(FollowUp).where(FollowUp.escalated.is_(True))) is not None
