@@ -1,8 +1,10 @@
 """All models, importable from one place (Alembic autogenerate sees them through here)."""
+from app.models.answer import TicketAnswer
 from app.models.attachment import Attachment
 from app.models.business_calendar import BusinessCalendar, BusinessHours, CalendarDayOff, SlaPauseStatus
 from app.models.case import CHANNEL_LABELS, CHANNELS, PRIORITIES, CaseKind, CaseStatus, Category
 from app.models.customer_account import NOTIFY_CHOICES, CustomerAccount, CustomerSession
+from app.models.followup import FollowUp, FollowupSubject, LineOfBusiness
 from app.models.incident import IncidentDetail, IncidentEscalation
 from app.models.link import TicketLink
 from app.models.mail import AutoReplyLog, InboundMessage, ProvisionalCustomer
@@ -21,4 +23,5 @@ __all__ = [
     "PRIORITIES", "ProcessVersion", "ProvisionalCustomer", "ROLES", "SlaPauseStatus", "StaffSession", "Team", "Ticket",
     "TicketEvent", "TicketLink", "User",
     "WorkflowInstance", "team_members",
+    "FollowUp", "FollowupSubject", "LineOfBusiness", "TicketAnswer",
 ]

@@ -8,11 +8,12 @@ from marshmallow import ValidationError, fields, post_load, validates_schema
 from app.i18n import _l
 from app.models import CHANNELS, PRIORITIES
 from app.schemas.base import ApiSchema, TeamRefSchema, UserRefSchema, derived, email, itself, one_of, string
+from app.schemas.followups import AnswerSchema
 from app.schemas.incidents import IncidentSchema
 from app.schemas.links import LinkSchema
 from app.schemas.tasks import TaskSchema
 from app.services import sla
-from app.services.cases import links, ticket_service
+from app.services.cases import answers, links, ticket_service
 
 
 class NewCustomerSchema(ApiSchema):
@@ -135,6 +136,8 @@ class TicketSchema(ApiSchema):
     first_responded_at = fields.AwareDateTime(allow_none=True)
     sla_due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Resolution deadline."})
     sla = derived(fields.Nested(SlaSchema), sla.state)
+    answer = derived(fields.Nested(AnswerSchema, allow_none=True, metadata={
+        "description": "The responsible area's answer (newest), if any."}), answers.answer_of)
     estimated_resolution_at = fields.AwareDateTime(allow_none=True)
     escalated_at = fields.AwareDateTime(allow_none=True)
     resolved_at = fields.AwareDateTime(allow_none=True)

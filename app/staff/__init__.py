@@ -8,8 +8,10 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 from app.staff import (  # noqa: E402, F401
     admin,
     admin_calendars,
+    admin_followups,
     auth,
     case_admin,
+    followups,
     inbox,
     incident_intake,
     intake,
