@@ -122,7 +122,7 @@ def see_escalation(browser, base, shot, number: str) -> None:
     supervisor.wait_for_selector(".bpmn.drawn", timeout=15000)
     assert supervisor.locator(".djs-element.current").count() >= 1
     assert supervisor.locator(".djs-element.done").count() >= 3
-    assert "Escalado" in supervisor.locator(".header-grid").inner_text()
+    assert "Escalado" in supervisor.locator(".header-grid").first.inner_text()
     shot(supervisor, "08-ticket-1280")
     phone_shot(supervisor, shot, "08-ticket-360")
 
