@@ -1,11 +1,12 @@
 """Service tasks that change a ticket: status, classification, assignment, escalation, close."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from app import clock, signals
+from app.businesstime import ticket_clock
 from app.extensions import db
 from app.models import CaseStatus, Category, Team, Ticket, User
 from handlers.registry import HandlerContext, service_task
@@ -16,10 +17,13 @@ def change_status(ticket: Ticket, status: str, note: str = "") -> None:
     row = CaseStatus.of(ticket.kind, status)
     if row is None:
         raise ValueError(f"the kind {ticket.kind!r} has no status {status!r}")
-    old = ticket.status
+    old, now = ticket.status, clock.now()
     ticket.status = status
     if status == "resolved":
-        ticket.resolved_at = clock.now()
+        ticket.resolved_at = now
+    ticket_clock.on_status_change(ticket, old, status, now)
+    if note and row.public:
+        ticket_clock.record_response(ticket, now)  # a message written to the customer answers him
     signals.ticket_status_changed.send(ticket, old=old, new=status, note=note or "",
                                        public=row.public)
 
@@ -52,12 +56,16 @@ def category_defaults(ctx: HandlerContext, category: str) -> dict:
 
 
 @service_task("ticket.classify")
-def classify(ctx: HandlerContext, category: str, priority: str, sla_hours: float) -> dict:
+def classify(ctx: HandlerContext, category: str, priority: str, response_hours: float, resolution_hours: float,
+             sla_calendar: str, warning_share: float) -> dict:
+    """Record category and priority; the SLA targets (objetivos_sla.dmn) become business-time deadlines."""
     ticket = ctx.ticket
     ticket.category, ticket.priority = category, priority
-    ticket.sla_due_at = ticket.reported_at + timedelta(hours=float(sla_hours))
-    ticket.estimated_resolution_at = ticket.sla_due_at
-    return {"priority": priority, "sla_due_at": ticket.sla_due_at.isoformat(),
+    ticket_clock.apply_targets(ticket, ticket_clock.Targets(
+        response_hours=response_hours, resolution_hours=resolution_hours, calendar=sla_calendar,
+        warning_share=warning_share))
+    return {"priority": priority, "response_due_at": ticket.response_due_at.isoformat(),
+            "sla_due_at": ticket.sla_due_at.isoformat(), "sla_warning_at": ticket.sla_warning_at.isoformat(),
             "estimated_resolution_at": ticket.estimated_resolution_at.isoformat()}
 
 
@@ -93,6 +101,17 @@ def escalate(ctx: HandlerContext, reason: str = "") -> dict:
     ticket.escalated_at = clock.now()
     signals.ticket_escalated.send(ticket, reason=reason)
     return {"already_escalated": False}
+
+
+@service_task("sla.warn")
+def warn(ctx: HandlerContext) -> dict:
+    """The warning share of the resolution time has passed: tell the people once per ticket."""
+    ticket = ctx.ticket
+    if ticket.sla_warned_at is not None or ticket.resolved_at is not None:
+        return {"already_warned": True}
+    ticket.sla_warned_at = clock.now()
+    signals.sla_warning.send(ticket, due_at=ticket.sla_due_at)
+    return {"already_warned": False}
 
 
 @service_task("ticket.close")

@@ -12,6 +12,7 @@ def connect() -> None:
     signals.ticket_status_changed.connect(on_status_changed)
     signals.ticket_assigned.connect(on_assigned)
     signals.ticket_escalated.connect(on_escalated)
+    signals.sla_warning.connect(on_sla_warning)
     signals.task_completed.connect(on_task_completed)
     signals.workflow_failed.connect(on_workflow_failed)
 
@@ -53,6 +54,10 @@ def on_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_kw) -> 
 
 def on_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
     add_event(ticket, "escalated", _("Escalated to the supervisor: %(reason)s", reason=reason or "-"))
+
+
+def on_sla_warning(ticket: Ticket, **_kw) -> None:
+    add_event(ticket, "sla_warning", _("Most of the resolution time has passed: the SLA is about to expire."))
 
 
 def on_task_completed(ticket: Ticket, *, task: HumanTask, actor: User | None, on_behalf_of: str | None,

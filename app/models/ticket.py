@@ -37,7 +37,17 @@ class Ticket(db.Model):
     status: Mapped[str] = mapped_column(String(30), default="received", index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SLA (app/businesstime): first response and resolution targets, in business time of ``sla_calendar``.
+    sla_calendar: Mapped[str | None] = mapped_column(String(40))
+    response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # resolution deadline
+    sla_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set while the clock is stopped
+    # business time spent paused so far, in seconds
+    sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     estimated_resolution_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -97,7 +107,9 @@ class Ticket(db.Model):
             "customer_name": self.customer.name,
             "team": self.team.code if self.team else None,
             "assignee": self.assignee.username if self.assignee else None,
+            "response_due_at": iso(self.response_due_at),
             "sla_due_at": iso(self.sla_due_at),
+            "sla_warning_at": iso(self.sla_warning_at),
             "estimated_resolution_at": iso(self.estimated_resolution_at),
             "round": self.round,
         }

@@ -15,7 +15,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
-from app.services.cases import attachment_service, categories, kinds, message_service, ticket_service
+from app.services.cases import answers, attachment_service, categories, kinds, message_service, ticket_service
 from app.services.processes import forms
 from app.services.transaction import transaction
 from app.workflow import runtime
@@ -42,6 +42,7 @@ class PortalTicket:
     tasks: list[HumanTask]
     waiting_reply: bool
     attachments: list[Attachment] = field(default_factory=list)
+    answer: answers.Answer | None = None  # the responsible area's answer, if any
 
 
 def _not_found(ref) -> NotFound:
@@ -85,7 +86,8 @@ def ticket_view(customer_id: int, ref: str) -> PortalTicket:
                                                                TicketEvent.public.is_(True))
                                      .order_by(TicketEvent.id)))
     return PortalTicket(ticket=ticket, events=events, tasks=_customer_tasks(ticket),
-                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket))
+                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket),
+                        answer=answers.answer_of(ticket))
 
 
 def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
