@@ -105,6 +105,7 @@ class Ticket(db.Model):
             "description": self.description,
             "customer_number": self.customer.number,
             "customer_name": self.customer.name,
+            "service_address": self.service_address or self.customer.address or "",
             "team": self.team.code if self.team else None,
             "assignee": self.assignee.username if self.assignee else None,
             "response_due_at": iso(self.response_due_at),

@@ -12,6 +12,7 @@ import pytest
 
 from app import clock
 from app.services.demo_service import DEMO_PASSWORD
+from tests.visit_dates import working_day
 
 PREFIX = "/api/v1"
 
@@ -109,9 +110,9 @@ class Complaint:
         return self.api.complete(self.technician, self.number, "Intervención remota",
                                  {"actions_remote": "Reinicio remoto del módem"})
 
-    def schedule_visit(self, date: str = "2026-12-01", window: str = "09:00-13:00"):
+    def schedule_visit(self, date: str | None = None, window: str = "09:00-13:00", **extra):
         return self.api.complete("agente", self.number, "Coordinar visita",
-                                 {"visit_date": date, "visit_window": window})
+                                 {"visit_date": date or working_day(), "visit_window": window}, **extra)
 
     def visit(self):
         return self.api.complete(self.technician, self.number, "Visita in situ",

@@ -67,7 +67,7 @@ def test_on_site_path(api, open_complaint):
     complaint.diagnose("visita")
     assert complaint.open_titles() == ["Coordinar visita"]
     assert api.tasks("campo1", ticket=complaint.number) == []  # the agent schedules it first
-    complaint.schedule_visit(date="2026-12-01", window="09:00-13:00")
+    complaint.schedule_visit(window="09:00-13:00")
     assert complaint.status == "visit_scheduled"
     complaint.visit()
     ticket = close(complaint)

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import HumanTask
 from app.models.attachment import Attachment
 from tests.staff.conftest import open_complaint, ready_task, validate
+from tests.visit_dates import working_day
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -62,7 +63,7 @@ def test_dates_numbers_and_booleans_are_typed(staff):
     agent = staff("agente")
     page = agent.get(f"/staff/tasks/{visit.id}").get_data(True)
     assert 'type="date" id="f-visit_date"' in page
-    agent.post(f"/staff/tasks/{visit.id}", {"visit_date": "2026-12-01", "visit_window": "09:00-13:00"})
+    agent.post(f"/staff/tasks/{visit.id}", {"visit_date": working_day(), "visit_window": "09:00-13:00"})
     onsite = ready_task(ticket, "visita_in_situ")
     page = technician.get(f"/staff/tasks/{onsite.id}").get_data(True)
     assert 'type="datetime-local" id="f-onsite_arrived_at"' in page

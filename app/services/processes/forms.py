@@ -4,6 +4,9 @@ A field may take its choices from data instead of listing them: ``"x-options": "
 ``oneOf`` of the active category leaves of the ticket's kind (``const`` the code, ``title`` the label,
 ``x-group`` the branch above it) each time the form is shown or validated, so the taxonomy an admin edits
 is the one the form offers.
+
+A form with a top-level ``"x-appointment"`` (its date field, its time-window field and a business calendar)
+is also checked against that calendar: see ``app.services.visits.appointments``.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from jsonschema import Draft202012Validator
 from app.errors import DeployError, NotFound, ValidationFailed
 from app.i18n import _
 from app.services.cases import categories
+from app.services.visits import appointments
 
 # What ``"x-options"`` may name, and where the choices come from: ``oneOf`` entries for a kind of case.
 OPTION_SOURCES = {"categories": categories.leaf_options}
@@ -123,6 +127,8 @@ def validate(name: str | None, data, kind: str | None = None) -> dict:
     for error in validator.iter_errors(data):
         for field, message in _field_errors(error):
             errors.setdefault(field, []).append(message)
+    if not errors and "x-appointment" in schema:
+        errors = appointments.problems(data, schema["x-appointment"])
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
     return data
