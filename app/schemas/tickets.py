@@ -6,7 +6,17 @@ from datetime import UTC
 from marshmallow import fields, post_load
 
 from app.models import CHANNELS, PRIORITIES
-from app.schemas.base import ApiSchema, TeamRefSchema, UserRefSchema, derived, email, itself, one_of, string
+from app.schemas.base import (
+    ApiSchema,
+    TeamRefSchema,
+    UserRefSchema,
+    derived,
+    email,
+    itself,
+    moment,
+    one_of,
+    string,
+)
 from app.schemas.tasks import TaskSchema
 from app.services.cases import ticket_service
 
@@ -35,7 +45,7 @@ class TicketCreateSchema(ApiSchema):
     service_address = string(2000, metadata={"description": "Defaults to the customer's address."})
     equipment_brand = string(80)
     equipment_model = string(80)
-    reported_at = fields.AwareDateTime(default_timezone=UTC, metadata={"description": "Defaults to now."})
+    reported_at = moment(default_timezone=UTC, metadata={"description": "Defaults to now."})
     priority = one_of(PRIORITIES, metadata={"description": "As the customer reports it; the DMN decides."})
 
 
