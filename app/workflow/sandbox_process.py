@@ -120,6 +120,14 @@ def _require_serializable(name: str, value) -> None:
         raise _NotSerializable(name, type(value).__name__) from None
 
 
+def require_serializable(name: str, value) -> None:
+    """What the evaluator checks, for the expressions evaluated in the caller's process."""
+    try:
+        _require_serializable(name, value)
+    except _NotSerializable as err:
+        _answer(("value", *err.args), 0)
+
+
 def _script_line(err: Exception) -> int | None:
     if isinstance(err, SyntaxError):
         return err.lineno

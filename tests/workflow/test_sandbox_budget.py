@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import HumanTask, WorkflowInstance
 from app.services.cases import ticket_service, timer_service, workflow_service
 from app.services.processes import process_service
-from app.workflow.sandbox import RestrictedEnvironment, render_template
+from app.workflow.sandbox import RestrictedEnvironment, is_bounded, render_template
 from app.workflow.sandbox_process import ScriptBudgetExceeded, ScriptValueError
 from tests.conftest import user
 from tests.workflow.conftest import open_ticket
@@ -44,6 +44,28 @@ def test_expressions_and_instructions_have_the_same_budget():
     with pytest.raises(ScriptBudgetExceeded):
         render_template("{{ 'a' * 10**10 }}", {})
     assert render_template("Ticket {{ n }}", {"n": 7}) == "Ticket 7"
+
+
+@pytest.mark.parametrize("expression, bounded", [
+    ("ticket['priority'] == 'alta'", True),
+    ("not valid and (category in ['lentitud', 'sin_servicio'] or score < 3)", True),
+    ("'soporte_n1' if ticket['team'] is None else ticket['team']", True),
+    ("10 ** 10 ** 8 > 1", False),
+    ("'a' * 3", False),
+    ("len(ticket['number']) > 1", False),
+    ("[i for i in items]", False),
+    ("f'{x:>1000000000}'", False),
+])
+def test_only_expressions_bounded_by_their_data_skip_the_evaluator(expression, bounded):
+    """No arithmetic, no call, no loop, no formatting: nothing in them can outgrow the data they read."""
+    assert is_bounded(expression) is bounded
+
+
+def test_bounded_expressions_answer_like_the_evaluator():
+    env, context = RestrictedEnvironment(), {"ticket": {"priority": "alta"}, "valid": False}
+    assert env.evaluate("ticket['priority'] == 'alta' and not valid", context) is True
+    with pytest.raises(ScriptValueError):
+        env.evaluate("{1, 2}", context)  # a set: the evaluator refuses it too
 
 
 def test_the_budget_holds_in_a_server_thread():
