@@ -19,13 +19,14 @@ from tests.portal.conftest import (
 from tests.staff.conftest import Staff
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+DESCRIPTION = "Internet muy lento desde ayer, módem con luz roja"
 
 
 @pytest.fixture
 def foreign(app):
     """A complaint of customer C-1001 (with a task, an instance and an attachment) and the values that name it
     in URLs: every route taking such a value must refuse whoever may not see the ticket."""
-    ticket = ticket_service.open_complaint(channel="phone", description="Internet muy lento desde ayer",
+    ticket = ticket_service.open_complaint(channel="phone", description=DESCRIPTION,
                                            actor=user("agente"), customer_number="C-1001", priority="media")
     attachment = attachment_service.store(ticket, "foto.png", PNG, source="staff", actor=user("agente"))
     db.session.commit()
