@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.models import HumanTask, WorkflowInstance
-from app.services.cases import ticket_service, timer_service, workflow_service
+from app.services.cases import timer_service, workflow_service
 from app.services.processes import process_service
 from app.workflow.sandbox import RestrictedEnvironment, is_bounded, render_template
 from app.workflow.sandbox_process import ScriptBudgetExceeded, ScriptValueError
@@ -136,13 +136,12 @@ PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 @pytest.fixture
-def deploy(app, monkeypatch):
-    monkeypatch.setitem(ticket_service.PROCESS_OF_KIND, "complaint", "prueba_presupuesto")
-
+def deploy(app, complaint_process):
     def deploy_process(script: str = "x = 1", instructions: str = "Revisar", timer: bool = False):
         xml = PROCESS.format(first="esperar" if timer else "calcular", script=escape(script),
                              instructions=escape(instructions))
         process_service.deploy_files({"presupuesto.bpmn": xml.encode()})
+        complaint_process("prueba_presupuesto")
 
     return deploy_process
 
