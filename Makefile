@@ -17,13 +17,14 @@ CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/*.po)
 PG_ANSWERS := $(BIN)/python -c 'import sys; from sqlalchemy import create_engine; \
 	create_engine(sys.argv[1], connect_args={"connect_timeout": 3}).connect().close()' '$(TEST_POSTGRES_URL)' 2>/dev/null
 
-.PHONY: help install translations db run test lint bench clean clean-data browser-deps
+.PHONY: help install translations db run test lint bench clean clean-data browser-deps fuzz
 
 help:
 	@echo "make run         instala, migra, despliega procesos, carga la demo y sirve http://127.0.0.1:$(PORT) con su trabajador"
 	@echo "make test        ruff, import-linter y pytest (SQLite; después PostgreSQL si responde)"
 	@echo "make lint        solo ruff e import-linter"
 	@echo "make bench       bench/lifecycle.py (docs/performance.md)"
+	@echo "make fuzz        schemathesis contra la API, largo (FUZZ_EXAMPLES=500 ejemplos por operación)"
 	@echo "make clean       borra .venv y node_modules (los datos de instance/ se quedan)"
 	@echo "make clean-data  borra las bases SQLite de instance/"
 
@@ -87,6 +88,11 @@ test: lint translations browser-deps
 	else \
 		echo "PostgreSQL no responde en $(TEST_POSTGRES_URL): se omite la segunda pasada"; \
 	fi
+
+# The fuzz test of `make test` (tests/security/test_api_fuzz.py), with many random examples per operation.
+FUZZ_EXAMPLES ?= 500
+fuzz: install translations
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/security/test_api_fuzz.py -q
 
 bench: install
 	$(BIN)/python bench/lifecycle.py $(BENCH_ARGS)

@@ -10,12 +10,14 @@ from flask_wtf.csrf import CSRFProtect
 
 from app.config import Config
 from app.extensions import babel, db, migrate
+from app.url_converters import IdConverter
 
 csrf = CSRFProtect()
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter  # before any route: ids within the database's range
     app.config.from_object(Config)
     app.config.from_pyfile("config.py", silent=True)
     if isinstance(config, dict):

@@ -85,6 +85,11 @@ class Config:
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", "")  # default: instance/attachments
 
+    # Analysts' code (scripts, conditions, DMN cells, task properties, instructions) runs in an evaluator
+    # process with this CPU time and this much memory per evaluation (app/workflow/sandbox_process.py).
+    SANDBOX_CPU_SECONDS = float(os.environ.get("SANDBOX_CPU_SECONDS", "2"))
+    SANDBOX_MEMORY_MB = int(os.environ.get("SANDBOX_MEMORY_MB", "256"))
+
     # Customer portal (/portal, issue 5): sessions, e-mailed links, live updates and rate limits.
     PORTAL_SESSION_IDLE_MINUTES = int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "60"))
     PORTAL_SESSION_MAX_HOURS = int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12"))
@@ -110,5 +115,7 @@ class TestConfig(Config):
     MAIL_TIMEOUT = 2.0
     OUTBOX_KICK = False  # tests that deliver turn it on
     RATELIMIT_STORAGE_URI = "memory://"
+    SANDBOX_CPU_SECONDS = 0.5  # the budget tests go over these quickly
+    SANDBOX_MEMORY_MB = 64
     # Generous limits: many tests sign in from one address; the rate-limit tests set tight ones.
     PORTAL_LIMIT_LOGIN = PORTAL_LIMIT_SIGNUP = PORTAL_LIMIT_RESET = PORTAL_LIMIT_NEW_TICKET = "10000 per minute"

@@ -56,7 +56,9 @@ def own_ticket(customer_id: int, ref: str | int) -> Ticket:
     """The customer's ticket by number (or numeric id); any other ticket is "not found"."""
     text = str(ref or "").strip()
     query = select(Ticket).where(Ticket.customer_id == customer_id)
-    query = query.where(Ticket.id == int(text)) if text.isdigit() else query.where(Ticket.number == text)
+    # An id is up to 9 ASCII digits (any such number fits the id column); "²" or a 30-digit number is no id.
+    is_id = text.isascii() and text.isdigit() and len(text) <= 9
+    query = query.where(Ticket.id == int(text)) if is_id else query.where(Ticket.number == text)
     ticket = db.session.scalar(query)
     if ticket is None:
         raise _not_found(text)

@@ -82,6 +82,9 @@ def _resolve_customer(number: str | None, new: NewCustomer | None) -> Customer:
     if new is None:
         raise ValidationFailed(_("Please correct the marked fields."),
                                errors={"customer": [_("Give a customer number or the customer's data.")]})
+    if new.number and db.session.scalar(select(Customer.id).where(Customer.number == new.number)) is not None:
+        raise ValidationFailed(_("Please correct the marked fields."), errors={"customer.number": [
+            _("A customer already has this number: give it as customer_number instead.")]})
     customer = Customer(name=new.name, number=new.number or number or "", address=new.address,
                         phone=new.phone, email=new.email)
     db.session.add(customer)
