@@ -88,8 +88,10 @@ def _configure_sqlite(app: Flask) -> None:
     readers never block on the writer (NORMAL sync is safe under WAL).
 
     SQLAlchemy, not pysqlite, begins transactions: pysqlite only begins one before a write, so a savepoint
-    taken first would commit on release. ``BEGIN IMMEDIATE`` takes the write lock up front, so a
-    read-then-write transaction waits for another writer instead of failing with "database is locked".
+    taken first would commit on release. A use case's transaction (``app.services.transaction``) begins with
+    ``BEGIN IMMEDIATE``: it takes the write lock up front, so its reads-then-writes wait for another writer
+    instead of failing with "database is locked". Everything else only reads and begins deferred, so
+    readers never queue on the write lock and run on every core.
     """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
@@ -107,6 +109,10 @@ def _configure_sqlite(app: Flask) -> None:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        from app.services.transaction import writing
+
         @event.listens_for(db.engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            write = writing.get()
+            conn.info["deferred"] = not write
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
