@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
 from app.extensions import babel, db, migrate
@@ -51,6 +52,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     app.add_url_rule("/", "home", lambda: redirect(url_for("staff.tasks")))
+    if app.config["PROXY_FIX_HOPS"]:  # client address, scheme and host as the reverse proxy saw them
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change otherwise
     return app
