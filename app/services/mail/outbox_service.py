@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 
 from app import clock
 from app.extensions import db
@@ -143,6 +143,7 @@ def _record_sent(env: delivery.Envelope) -> None:
     if env.message_id:
         values["payload"] = {**env.payload, "message_id": env.message_id}  # later mails thread on it
     with transaction():
+        _without_waiting_for_disk()
         _settle(env, values)  # even if our lease ran out meanwhile: the mail did go
         ticket = db.session.get(Ticket, env.ticket_id) if env.ticket_id else None
         delivery.note_sent(env, ticket)
@@ -168,6 +169,15 @@ def _record_failure(env: delivery.Envelope, err: Exception, *, permanent: bool) 
         log.warning("outbox message %s failed (attempt %s), retry at %s: %s", env.outbox_id, attempts,
                     values["next_attempt_at"].isoformat(), error)
     return outcome
+
+
+def _without_waiting_for_disk() -> None:
+    """PostgreSQL: commit this outcome without waiting for its WAL to reach the disk (one fsync per mail
+    would cap delivery at the disk's flush rate). A crash of the worker loses nothing: the server has
+    the commit. Only a crash of the database server itself within ~0.6 s could forget it, and the mail
+    would then be sent once more, with the same Message-ID."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 def _settle(env: delivery.Envelope, values: dict, *conditions) -> bool:
