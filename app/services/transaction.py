@@ -61,5 +61,6 @@ def _end_read_snapshot() -> None:
     case starts afresh with the write lock. Objects read before are expired and re-read inside it.
     """
     session = db.session()
-    if session.in_transaction() and session.connection().info.get("deferred"):
+    pending = session.new or session.dirty or session.deleted  # changes meant for this use case: keep them in
+    if session.in_transaction() and not pending and session.connection().info.get("deferred"):
         session.commit()
