@@ -178,7 +178,8 @@ def test_crm_events_are_posted_and_retried_until_the_crm_accepts_them(crm):
     assert [body for _headers, body in crm.requests] == [{"event": "registered", "ticket": "Q-2026-000001"}] * 2
 
 
-def test_two_workers_at_once_send_each_message_exactly_once(app, smtp):
+def test_two_workers_at_once_send_each_message_exactly_once(app, smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_BATCH", 4)  # many small claims, so the two workers interleave
     ids = queue_mail(30)
     start = threading.Barrier(2)
     results, errors = [], []
