@@ -1,14 +1,14 @@
 """Outbox claims by token: a worker claims a batch, renews its lease and settles only its own rows.
 
 Revision ID: b7d41e20c5a9
-Revises: 9ad8a8636acd
+Revises: aba1e9d3635d
 Create Date: 2026-12-04 15:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "b7d41e20c5a9"
-down_revision = "9ad8a8636acd"
+down_revision = "aba1e9d3635d"
 branch_labels = None
 depends_on = None
 

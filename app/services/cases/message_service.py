@@ -8,6 +8,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import User, WorkflowInstance
 from app.services.cases.ticket_service import get_ticket
+from app.services.sla import pauses
 from app.services.transaction import transaction
 from app.workflow import runtime
 
@@ -24,6 +25,7 @@ def deliver_customer_message(number: str, text: str, actor: User | None, author:
                                               WorkflowInstance.waiting_message == CUSTOMER_REPLY))
         if instance_id is None:
             raise Conflict(_("Ticket %(number)s is not waiting for an answer from the customer.", number=number))
+        pauses.resume(ticket)  # before the next round starts, so its timers read the pushed due dates
         payload = {"text": text, "author": author or ticket.customer.name}
         runtime.deliver_message(instance_id, CUSTOMER_REPLY, payload, actor)
     return ticket
