@@ -17,10 +17,11 @@ CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/*.po)
 PG_ANSWERS := $(BIN)/python -c 'import sys; from sqlalchemy import create_engine; \
 	create_engine(sys.argv[1], connect_args={"connect_timeout": 3}).connect().close()' '$(TEST_POSTGRES_URL)' 2>/dev/null
 
-.PHONY: help install translations db run test lint bench clean clean-data browser-deps fuzz
+.PHONY: help install translations db run dev test lint bench clean clean-data browser-deps fuzz
 
 help:
 	@echo "make run         instala, migra, despliega procesos, carga la demo y sirve http://127.0.0.1:$(PORT) con su trabajador"
+	@echo "make dev         lo mismo con el servidor de desarrollo de Flask (recarga el código; nunca en producción)"
 	@echo "make test        ruff, import-linter y pytest (SQLite; después PostgreSQL si responde)"
 	@echo "make lint        solo ruff e import-linter"
 	@echo "make bench       bench/lifecycle.py (docs/performance.md)"
@@ -55,15 +56,26 @@ db: install translations
 	$(FLASK) processes deploy
 	$(FLASK) demo load
 
-# Web server and worker in the foreground; Ctrl-C (or SIGTERM to make) stops both.
+# Web server (gunicorn, gunicorn.conf.py: a process per core, threads in each) and worker in the
+# foreground; Ctrl-C (or SIGTERM to make) stops both.
 run: db
-	@echo "==> Atiende en http://127.0.0.1:$(PORT) con su trabajador (Ctrl-C detiene ambos)"
-	@pids=""; trap 'kill $$pids 2>/dev/null || true; wait; exit 0' INT TERM; \
-	$(FLASK) worker run & pids=$$!; \
-	$(FLASK) run --host 127.0.0.1 --port $(PORT) & pids="$$pids $$!"; \
-	status=0; wait -n || status=$$?; \
-	echo "==> Un proceso terminó (código $$status): se detiene el otro" >&2; \
-	kill $$pids 2>/dev/null || true; wait || true; exit $$status
+	@echo "==> Atiende en http://127.0.0.1:$(PORT) (gunicorn) con su trabajador (Ctrl-C detiene ambos)"
+	@$(call serve,PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py)
+
+# Development only: Flask's reloading server instead of gunicorn.
+dev: db
+	@echo "==> Atiende (desarrollo) en http://127.0.0.1:$(PORT) con su trabajador (Ctrl-C detiene ambos)"
+	@$(call serve,$(FLASK) run --debug --host 127.0.0.1 --port $(PORT))
+
+# $(1) and the worker side by side; when either ends (or on Ctrl-C/SIGTERM) the other is stopped too.
+define serve
+pids=""; trap 'kill $$pids 2>/dev/null || true; wait; exit 0' INT TERM; \
+$(FLASK) worker run & pids=$$!; \
+$(1) & pids="$$pids $$!"; \
+status=0; wait -n || status=$$?; \
+echo "==> Un proceso terminó (código $$status): se detiene el otro" >&2; \
+kill $$pids 2>/dev/null || true; wait || true; exit $$status
+endef
 
 lint: install
 	@echo "==> ruff check ."

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
 from app.extensions import babel, db, migrate
@@ -53,6 +54,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     app.add_url_rule("/", "home", lambda: redirect(url_for("staff.tasks")))
+    if app.config["PROXY_FIX_HOPS"]:  # client address, scheme and host as the reverse proxy saw them
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change otherwise
     return app
@@ -90,8 +94,10 @@ def _configure_sqlite(app: Flask) -> None:
     readers never block on the writer (NORMAL sync is safe under WAL).
 
     SQLAlchemy, not pysqlite, begins transactions: pysqlite only begins one before a write, so a savepoint
-    taken first would commit on release. ``BEGIN IMMEDIATE`` takes the write lock up front, so a
-    read-then-write transaction waits for another writer instead of failing with "database is locked".
+    taken first would commit on release. A use case's transaction (``app.services.transaction``) begins with
+    ``BEGIN IMMEDIATE``: it takes the write lock up front, so its reads-then-writes wait for another writer
+    instead of failing with "database is locked". Everything else only reads and begins deferred, so
+    readers never queue on the write lock and run on every core.
     """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
@@ -109,6 +115,10 @@ def _configure_sqlite(app: Flask) -> None:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        from app.services.transaction import writing
+
         @event.listens_for(db.engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            write = writing.get()
+            conn.info["deferred"] = not write
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

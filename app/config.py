@@ -52,8 +52,16 @@ class Config:
     # Retry n waits OUTBOX_RETRY_SECONDS * 2**(n-1), at most OUTBOX_RETRY_MAX_SECONDS (no jitter).
     OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
     OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
-    # A claimed message is retaken by another worker after this (its worker died mid-send).
-    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+    # A worker claims up to OUTBOX_BATCH messages and sends them over one SMTP connection. Its claim is
+    # retaken by another worker after OUTBOX_LEASE_SECONDS (it died mid-send); the lease is renewed while
+    # the batch goes out, so it only has to outlast one message's send (a few MAIL_TIMEOUTs).
+    OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "100"))
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+
+    # Behind a reverse proxy (docs/deploy.md): how many proxies in front set X-Forwarded-For/-Proto/-Host
+    # (0: none, the headers are ignored), and the host names the app answers to (others get 400).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
 
     # Staff workspace (/staff): a session ends after this idle time or this age, whichever comes first.
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "60"))
