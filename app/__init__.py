@@ -51,6 +51,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry one
     init_login(app)
     app.after_request(_security_headers)
+    from app.services.submissions.idempotency import new_token
+
+    app.jinja_env.globals["form_token"] = new_token  # every state-changing form posts one (issue 13)
     register_error_handlers(app)
     register_cli(app)
     app.add_url_rule("/", "home", lambda: redirect(url_for("staff.tasks")))

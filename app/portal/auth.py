@@ -8,6 +8,7 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_wtf.csrf import CSRFError
 
 from app.errors import DomainError, NotFound, Unauthorized, ValidationFailed
+from app.errors_http import error_page
 from app.i18n import _
 from app.models import NOTIFY_CHOICES
 from app.portal import bp, limit
@@ -71,19 +72,19 @@ def _csrf(_err):
         _load_account()
     return render_template("portal/error.html", title=_("The form expired"),
                            message=_("The form was sent without its security token (or it expired). Nothing was "
-                                     "saved: go back, reload the page and send it again.")), 400
+                                     "saved: go back, reload the page and send it again."), keeps_input=True), 400
 
 
 @bp.errorhandler(429)
 def _too_many(_err):
     return render_template("portal/error.html", title=_("Too many attempts"),
-                           message=_("Too many attempts in a short time. Wait a few minutes and try again.")), 429
+                           message=_("Too many attempts in a short time. Wait a few minutes and try again."),
+                           keeps_input=True), 429
 
 
 @bp.errorhandler(413)
 def _too_large(_err):
-    return render_template("portal/error.html", title=_("Too large"),
-                           message=_("What you sent is too large. Attach smaller files.")), 413
+    return error_page(413)
 
 
 @bp.errorhandler(DomainError)
