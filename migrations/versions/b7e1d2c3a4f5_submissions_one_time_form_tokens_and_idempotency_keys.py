@@ -1,7 +1,7 @@
 """Submissions (issue 13): one-time form tokens and API Idempotency-Keys, consumed once
 
 Revision ID: b7e1d2c3a4f5
-Revises: aba1e9d3635d
+Revises: b7d41e20c5a9
 Create Date: 2026-12-04 16:15:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'b7e1d2c3a4f5'
-down_revision = 'aba1e9d3635d'
+down_revision = 'b7d41e20c5a9'
 branch_labels = None
 depends_on = None
 
