@@ -22,8 +22,8 @@ from app.services.processes import process_service
 pytest_plugins = ["tests.mail_server"]
 
 # Rows that tests create; staff, teams, demo customers and deployed processes are kept.
-PER_TEST_TABLES = ["customer_session", "customer_account", "outbox_message", "human_task", "ticket_event",
-                   "customer_interaction", "workflow_instance", "ticket", "api_token"]
+PER_TEST_TABLES = ["audit_event", "customer_session", "customer_account", "outbox_message", "human_task",
+                   "ticket_event", "customer_interaction", "workflow_instance", "ticket", "api_token"]
 
 
 def _postgres_database(url: str):

@@ -12,9 +12,8 @@ from app.extensions import db
 from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, WorkflowInstance
 from app.models.attachment import Attachment
-from app.services.accounts.permissions import may_see_ticket, visible_filter
 from app.services.cases import attachment_service, task_query
-from app.services.cases.ticket_service import get_ticket
+from app.services.cases.ticket_service import visible_ticket
 from app.services.processes import forms
 
 
@@ -43,16 +42,6 @@ class TicketPage:
 
 # The agent chooses the nature of the problem in this form; its choices carry the labels.
 CATEGORY_FORM = "validar_reporte.schema.json"
-
-
-def visible_ticket(number: str, user: User) -> Ticket:
-    """The ticket, if ``user`` may see it; otherwise "not found", so a number reveals nothing."""
-    ticket = get_ticket(number)
-    lanes = db.session.scalars(select(HumanTask.lane).where(HumanTask.ticket_id == ticket.id,
-                                                            visible_filter(user)).limit(1)).all()
-    if not may_see_ticket(user, ticket, lanes):
-        raise NotFound(_("Ticket %(number)s does not exist.", number=number))
-    return ticket
 
 
 def ticket_page(number: str, user: User) -> TicketPage:

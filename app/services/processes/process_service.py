@@ -10,6 +10,8 @@ from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import ProcessVersion, User
+from app.services.accounts.permissions import may_manage_processes
+from app.services.control import audit_service
 from app.services.transaction import transaction
 from app.workflow import deploy
 
@@ -29,16 +31,16 @@ def deploy_directory(directory: str) -> list[DeployResult]:
 
 def deploy_uploaded(files: dict[str, bytes], actor: User) -> list[DeployResult]:
     """A process analyst's upload: the same checks as the deploy command (DOCTYPE refused, XSD, code)."""
-    if not actor.has_role("analyst"):
-        raise Forbidden(_("Only process analysts may deploy processes."))
+    _require_analyst(actor)
     if not files:
         raise ValidationFailed(_("Please correct the marked fields."), errors={"files": [_("Attach at least one "
                                                                                           ".bpmn or .dmn file.")]})
-    return deploy_files(files)
+    return deploy_files(files, actor)
 
 
-def deploy_files(files: dict[str, bytes]) -> list[DeployResult]:
-    """Validate all files first (raises ``DeployErrors``), then store the processes that changed."""
+def deploy_files(files: dict[str, bytes], actor: User | None = None) -> list[DeployResult]:
+    """Validate all files first (raises ``DeployErrors``), then store the processes that changed; each new
+    version is on the audit trail with who deployed it (nobody: the command line)."""
     built = deploy.build(files)
     results = []
     with transaction():
@@ -54,10 +56,21 @@ def deploy_files(files: dict[str, bytes]) -> list[DeployResult]:
                 content_hash=process.content_hash, source_file=process.source_file, sources=process.sources,
                 spec_json=process.spec_json, start_message=process.start_message)
             db.session.add(version)
+            audit_service.record("process_deployed", actor, f"{process.process_id} v{version.version}",
+                                 {"file": process.source_file, "sha256": process.content_hash},
+                                 actor_name="cli")
             results.append(DeployResult(process.process_id, version.version, created=True))
     return results
 
 
-def versions() -> list[ProcessVersion]:
+def versions(actor: User | None) -> list[ProcessVersion]:
+    """Every deployed version; for a person only if he is a process analyst (None: the command line)."""
+    if actor is not None:
+        _require_analyst(actor)
     return list(db.session.scalars(
         select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version)))
+
+
+def _require_analyst(actor: User) -> None:
+    if not may_manage_processes(actor):
+        raise Forbidden(_("Only process analysts may see or deploy processes."))
