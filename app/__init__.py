@@ -38,12 +38,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.cli import register_cli
     from app.errors_http import register_error_handlers
     from app.portal import init_portal
+    from app.ratelimit import limiter
     from app.staff import bp as staff_bp
     from app.staff.auth import init_login
 
     app.register_blueprint(api_bp)
     app.register_blueprint(staff_bp)
-    init_portal(app)  # the customer area (/portal), its rate limiter and its notification preference
+    limiter.init_app(app)  # rate limits on every sign-in (app/ratelimit.py)
+    init_portal(app)  # the customer area (/portal) and its notification preference
     csrf.init_app(app)
     csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry one
     init_login(app)

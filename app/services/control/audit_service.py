@@ -145,9 +145,9 @@ def _filtered(query: AuditQuery):
     if query.target.strip():
         statement = statement.where(AuditEvent.target.contains(query.target.strip(), autoescape=True))
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    if query.date_from:
+    if query.date_from and query.date_from > date.min:
         statement = statement.where(AuditEvent.at >= datetime.combine(query.date_from, time(), zone))
-    if query.date_to and query.date_to < date.max:
+    if query.date_to and query.date_to < date.max - timedelta(days=1):
         statement = statement.where(AuditEvent.at < datetime.combine(query.date_to, time(), zone) + timedelta(days=1))
     return statement
 
