@@ -22,6 +22,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    _security_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _default_settings(app)
 
@@ -59,8 +60,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def _security_headers(response):
-    """No framing, no sniffing, scripts and styles only from here (bpmn-js styles SVG inline), and staff
-    pages never cached: they show customers' data."""
+    """No framing, no sniffing, scripts and styles only from here (bpmn-js styles SVG inline), and pages,
+    JSON, exports and downloaded attachments never cached: they carry customers' data."""
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
@@ -69,9 +70,23 @@ def _security_headers(response):
                        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                        "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
                        "form-action 'self'")
-    if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
+    if response.mimetype in ("text/html", "application/json", "text/csv") \
+            or headers.get("Content-Disposition", "").startswith("attachment"):
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def _security_settings(app: Flask) -> None:
+    """Production defaults unless developing or testing: Secure cookies, and links in mails never built
+    from a Host header nobody vouched for (refuse to start without PORTAL_BASE_URL or TRUSTED_HOSTS)."""
+    developing = app.debug or app.testing or app.config["ATIENDE_ENV"] == "development"
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not developing
+    if not app.config["PORTAL_BASE_URL"] and not app.config["TRUSTED_HOSTS"]:
+        if not developing:
+            raise RuntimeError("Set PORTAL_BASE_URL (the public https:// address of this site, for links in "
+                               "mails) or TRUSTED_HOSTS (the host names requests may use); see docs/security.md.")
+        app.config["TRUSTED_HOSTS"] = ["127.0.0.1", "localhost"]
 
 
 def _default_settings(app: Flask) -> None:

@@ -59,7 +59,8 @@ class Config:
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"  # set behind HTTPS
+    # Cookies only over HTTPS: "1"/"0"; unset, on everywhere but development and tests (create_app decides).
+    SESSION_COOKIE_SECURE = {"1": True, "0": False}.get(os.environ.get("SESSION_COOKIE_SECURE", ""))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the staff session (which expires)
     DUE_SOON_HOURS = int(os.environ.get("DUE_SOON_HOURS", "4"))  # task list: "vence pronto"
     # Where `npm ci` put the front-end libraries (bpmn-js); served under /staff/vendor/.
@@ -90,7 +91,13 @@ class Config:
     PORTAL_VERIFY_HOURS = int(os.environ.get("PORTAL_VERIFY_HOURS", "48"))
     PORTAL_RESET_HOURS = int(os.environ.get("PORTAL_RESET_HOURS", "2"))
     PORTAL_POLL_SECONDS = int(os.environ.get("PORTAL_POLL_SECONDS", "5"))
-    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")  # links in mails; default: the request's host
+    # Links in mails (verification, password reset) start with this public address, never with the request's
+    # Host header. Production refuses to start without it unless TRUSTED_HOSTS (comma-separated) lists the
+    # hosts a request may name; development and tests default to 127.0.0.1 and localhost.
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    # "development" (`make run` on 127.0.0.1, plain HTTP) relaxes the two defaults above; else production.
+    ATIENDE_ENV = os.environ.get("ATIENDE_ENV", "production")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "") or os.environ.get("REDIS_URL", "") \
         or "memory://"

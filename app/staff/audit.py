@@ -21,9 +21,8 @@ def admin_audit():
 @bp.get("/admin/audit.csv")
 def admin_audit_csv():
     lines = audit_service.export_csv(_query(request.args), staff_user())
-    return Response(stream_with_context(lines), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="auditoria.csv"',
-                             "Cache-Control": "no-store"})
+    return Response(stream_with_context(lines), mimetype="text/csv",  # never cached (create_app)
+                    headers={"Content-Disposition": 'attachment; filename="auditoria.csv"'})
 
 
 def _query(args) -> audit_service.AuditQuery:

@@ -19,7 +19,14 @@ def test_a_ticket_is_not_found_for_staff_who_may_not_see_it(api, client, diagnos
 
 @pytest.mark.parametrize("insider", ["agente", "supervisor", "admin", "tecnico1", "tecnico2"])
 def test_a_ticket_is_served_to_staff_who_may_see_it(api, diagnosing, insider):
-    assert api.get(f"/tickets/{diagnosing.number}", insider).json["number"] == diagnosing.number
+    response = api.get(f"/tickets/{diagnosing.number}", insider)
+    assert response.json["number"] == diagnosing.number
+    assert response.headers["Cache-Control"] == "no-store"  # personal data: never in a shared cache
+
+
+def test_no_json_answer_is_cached(api, diagnosing):
+    for path in ("/tasks", "/workflows/failed", "/tickets/Q-1999-000001"):
+        assert api.get(path, "supervisor", expect=None).headers["Cache-Control"] == "no-store"
 
 
 def test_only_staff_who_see_the_ticket_hand_over_the_customer_answer(api, diagnosing):
