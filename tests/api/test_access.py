@@ -49,6 +49,16 @@ def test_the_customer_answer_records_who_posted_it_on_whose_behalf(api, diagnosi
     assert event["message"] == "Solo la de encendido" and event["public"] is True
 
 
+def test_staff_work_is_never_recorded_on_someone_elses_behalf(api, diagnosing):
+    """``on_behalf_of`` names who a customer's step was done for; on a staff step it is ignored."""
+    complaint = diagnosing
+    done = api.complete(complaint.technician, complaint.number, "Diagnóstico",
+                        {"diagnosis": "Saturación", "outcome": "remota"}, on_behalf_of="Juan Pérez").json
+    assert done["on_behalf_of"] is None
+    event = [e for e in complaint.ticket["timeline"] if e["kind"] == "task_completed"][-1]
+    assert event["on_behalf_of"] is None and event["actor"]["username"] == complaint.technician
+
+
 @pytest.mark.parametrize("role_user", ["tecnico1", "aprobador", "analista"])
 def test_only_the_contact_center_opens_complaints(api, complaint_body, role_user):
     """The intake page's rule: agents and supervisors (and admins)."""

@@ -94,8 +94,8 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
         _check_may_work(user, task)
         if task.assignee_id not in (None, user.id) and not user.has_role("supervisor"):
             raise Conflict(_("%(name)s holds this task.", name=task.assignee.full_name))
-        if lane_role(task.lane) == CUSTOMER_ROLE:
-            on_behalf_of = on_behalf_of or task.ticket.customer.name
+        # Only a customer's step is done on someone's behalf; staff work is always the actor's own.
+        on_behalf_of = (on_behalf_of or task.ticket.customer.name) if lane_role(task.lane) == CUSTOMER_ROLE else None
         if uploads and isinstance(data, dict):
             data = {**data, **{field: name for field, (name, _bytes) in uploads.items()}}
         forms.validate(task.form, data)
