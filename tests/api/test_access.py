@@ -89,3 +89,15 @@ def test_an_unknown_username_costs_a_password_check_like_a_known_one(api, monkey
     for username in ("nadie", "agente"):
         api.client.post("/api/v1/auth/token", json={"username": username, "password": "mala"})
     assert len(checked) == 2
+
+
+def test_admins_read_the_audit_trail_through_the_api(api):
+    api.token("agente")  # a sign-in: on the trail
+    api.get("/audit", "supervisor", expect=403)
+    page = api.get("/audit", "admin", query_string={"action": "login", "actor": "agente"}).json
+    assert page["total"] == 1 and page["pages"] == 1
+    (event,) = page["events"]
+    assert event["actor"] == "agente" and event["changes"] == {"channel": "api"} and event["at"]
+    errors = api.get("/audit", "admin", query_string={"action": "nada", "page": "0", "date_from": "ayer"},
+                     expect=422).json["errors"]
+    assert set(errors) == {"action", "page", "date_from"}
