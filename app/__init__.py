@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
 from app.extensions import babel, db, migrate
@@ -78,10 +79,14 @@ def _security_headers(response):
 
 def _security_settings(app: Flask) -> None:
     """Production defaults unless developing or testing: Secure cookies, and links in mails never built
-    from a Host header nobody vouched for (refuse to start without PORTAL_BASE_URL or TRUSTED_HOSTS)."""
+    from a Host header nobody vouched for (refuse to start without PORTAL_BASE_URL or TRUSTED_HOSTS).
+    Behind PROXY_COUNT proxies, the client's address and scheme come from their X-Forwarded-* headers."""
     developing = app.debug or app.testing or app.config["ATIENDE_ENV"] == "development"
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = not developing
+    if app.config["PROXY_COUNT"]:
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     if not app.config["PORTAL_BASE_URL"] and not app.config["TRUSTED_HOSTS"]:
         if not developing:
             raise RuntimeError("Set PORTAL_BASE_URL (the public https:// address of this site, for links in "

@@ -96,6 +96,9 @@ class Config:
     # hosts a request may name; development and tests default to 127.0.0.1 and localhost.
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
     TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none, the default). Rate
+    # limits and the audit trail count the client's address, not the proxy's; never more than there are.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     # "development" (`make run` on 127.0.0.1, plain HTTP) relaxes the two defaults above; else production.
     ATIENDE_ENV = os.environ.get("ATIENDE_ENV", "production")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"

@@ -3,7 +3,7 @@ cookies are Secure outside development."""
 from __future__ import annotations
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 
 from app import _security_settings, create_app
 from app.config import Config
@@ -37,3 +37,13 @@ def test_development_serves_plain_http_on_loopback_only():
     app = configured(ATIENDE_ENV="development", PORTAL_BASE_URL="", TRUSTED_HOSTS=None)
     assert app.config["SESSION_COOKIE_SECURE"] is False
     assert app.config["TRUSTED_HOSTS"] == ["127.0.0.1", "localhost"]
+
+
+def test_behind_a_proxy_the_client_address_is_the_forwarded_one():
+    app = configured(ATIENDE_ENV="development", PROXY_COUNT=1)
+    app.add_url_rule("/who", "who", lambda: f"{request.remote_addr} {request.scheme}")
+    answer = app.test_client().get("/who", headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+    assert answer.get_data(True) == "203.0.113.7 https"
+    direct = configured(ATIENDE_ENV="development").test_client()
+    direct.application.add_url_rule("/who", "who", lambda: request.remote_addr)
+    assert direct.get("/who", headers={"X-Forwarded-For": "203.0.113.7"}).get_data(True) == "127.0.0.1"
