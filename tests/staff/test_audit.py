@@ -164,3 +164,11 @@ def test_only_admins_read_or_export_the_trail(staff, username):
     browser = staff(username)
     browser.get("/staff/admin/audit", expect=403)
     browser.get("/staff/admin/audit.csv", expect=403)
+
+
+def test_the_export_never_hands_a_spreadsheet_a_formula(app, staff):
+    Staff(app).login('=HYPERLINK("http://evil.example","x")', "mala")
+    rows = list(csv.reader(io.StringIO(staff("admin").get("/staff/admin/audit.csv").get_data(True))))
+    names = [r[1] for r in rows[1:]]
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in names
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
