@@ -15,6 +15,7 @@ from app.models import HumanTask, Notification, Ticket, User
 def connect() -> None:
     signals.task_ready.connect(on_task_ready)
     signals.ticket_escalated.connect(on_escalated)
+    signals.sla_warning.connect(on_sla_warning)
     signals.ticket_status_changed.connect(on_status_changed)
     signals.task_completed.connect(on_task_completed)
 
@@ -38,6 +39,12 @@ def on_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
         if "supervisor" in user.roles and (team is None or team in user.team_codes):
             notify(user, "escalated", _("Ticket %(number)s was escalated: %(reason)s", number=ticket.number,
                                         reason=reason or "-"), ticket=ticket)
+
+
+def on_sla_warning(ticket: Ticket, **_kw) -> None:
+    if ticket.assignee is not None:
+        notify(ticket.assignee, "sla_warning", _("The SLA of ticket %(number)s is about to expire.",
+                                                 number=ticket.number), ticket=ticket)
 
 
 def on_status_changed(ticket: Ticket, *, old: str, new: str, **_kw) -> None:

@@ -1,27 +1,31 @@
 """Service tasks that change a ticket: status, classification, assignment, escalation, close."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from app import clock, signals
+from app.businesstime import ticket_clock
 from app.extensions import db
-from app.models import STATUSES, Team, Ticket, User
+from app.models import CaseStatus, Team, Ticket, User
 from handlers.registry import HandlerContext, service_task
-
-OPEN_STATUSES = [code for code, status in STATUSES.items() if not status.terminal]
 
 
 def change_status(ticket: Ticket, status: str, note: str = "") -> None:
-    if status not in STATUSES:
-        raise ValueError(f"unknown ticket status {status!r}")
-    old = ticket.status
+    """Move ``ticket`` to ``status``, one of its kind's statuses; the customer is told if it is public."""
+    row = CaseStatus.of(ticket.kind, status)
+    if row is None:
+        raise ValueError(f"the kind {ticket.kind!r} has no status {status!r}")
+    old, now = ticket.status, clock.now()
     ticket.status = status
     if status == "resolved":
-        ticket.resolved_at = clock.now()
+        ticket.resolved_at = now
+    ticket_clock.on_status_change(ticket, old, status, now)
+    if note and row.public:
+        ticket_clock.record_response(ticket, now)  # a message written to the customer answers him
     signals.ticket_status_changed.send(ticket, old=old, new=status, note=note or "",
-                                       public=STATUSES[status].public)
+                                       public=row.public)
 
 
 @service_task("ticket.set_status")
@@ -36,19 +40,23 @@ def find_duplicates(ctx: HandlerContext) -> dict:
     ticket = ctx.ticket
     others = db.session.scalars(
         select(Ticket).where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id,
-                             Ticket.status.in_(OPEN_STATUSES)).order_by(Ticket.id.desc()).limit(10))
+                             Ticket.status.in_(CaseStatus.open_codes())).order_by(Ticket.id.desc()).limit(10))
     return {"open_tickets": [
         {"number": t.number, "status": t.status, "category": t.category, "description": t.description[:200]}
         for t in others]}
 
 
 @service_task("ticket.classify")
-def classify(ctx: HandlerContext, category: str, priority: str, sla_hours: float) -> dict:
+def classify(ctx: HandlerContext, category: str, priority: str, response_hours: float, resolution_hours: float,
+             sla_calendar: str, warning_share: float) -> dict:
+    """Record category and priority; the SLA targets (objetivos_sla.dmn) become business-time deadlines."""
     ticket = ctx.ticket
     ticket.category, ticket.priority = category, priority
-    ticket.sla_due_at = ticket.reported_at + timedelta(hours=float(sla_hours))
-    ticket.estimated_resolution_at = ticket.sla_due_at
-    return {"priority": priority, "sla_due_at": ticket.sla_due_at.isoformat(),
+    ticket_clock.apply_targets(ticket, ticket_clock.Targets(
+        response_hours=response_hours, resolution_hours=resolution_hours, calendar=sla_calendar,
+        warning_share=warning_share))
+    return {"priority": priority, "response_due_at": ticket.response_due_at.isoformat(),
+            "sla_due_at": ticket.sla_due_at.isoformat(), "sla_warning_at": ticket.sla_warning_at.isoformat(),
             "estimated_resolution_at": ticket.estimated_resolution_at.isoformat()}
 
 
@@ -67,7 +75,8 @@ def assign(ctx: HandlerContext, team: str) -> dict:
 
 
 def least_loaded_technician(team: Team) -> User | None:
-    load = (select(func.count(Ticket.id)).where(Ticket.assignee_id == User.id, Ticket.status.in_(OPEN_STATUSES))
+    load = (select(func.count(Ticket.id)).where(Ticket.assignee_id == User.id,
+                                                Ticket.status.in_(CaseStatus.open_codes()))
             .correlate(User).scalar_subquery())
     candidates = [(user, count) for user, count in db.session.execute(
         select(User, load).where(User.id.in_([m.id for m in team.members]), User.active).order_by(User.id))
@@ -83,6 +92,17 @@ def escalate(ctx: HandlerContext, reason: str = "") -> dict:
     ticket.escalated_at = clock.now()
     signals.ticket_escalated.send(ticket, reason=reason)
     return {"already_escalated": False}
+
+
+@service_task("sla.warn")
+def warn(ctx: HandlerContext) -> dict:
+    """The warning share of the resolution time has passed: tell the people once per ticket."""
+    ticket = ctx.ticket
+    if ticket.sla_warned_at is not None or ticket.resolved_at is not None:
+        return {"already_warned": True}
+    ticket.sla_warned_at = clock.now()
+    signals.sla_warning.send(ticket, due_at=ticket.sla_due_at)
+    return {"already_warned": False}
 
 
 @service_task("ticket.close")

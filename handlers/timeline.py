@@ -4,7 +4,7 @@ from __future__ import annotations
 from app import signals
 from app.extensions import db
 from app.i18n import _
-from app.models import CHANNEL_LABELS, STATUSES, HumanTask, Team, Ticket, TicketEvent, User
+from app.models import CHANNEL_LABELS, CaseKind, CaseStatus, HumanTask, Team, Ticket, TicketEvent, User
 
 
 def connect() -> None:
@@ -12,6 +12,7 @@ def connect() -> None:
     signals.ticket_status_changed.connect(on_status_changed)
     signals.ticket_assigned.connect(on_assigned)
     signals.ticket_escalated.connect(on_escalated)
+    signals.sla_warning.connect(on_sla_warning)
     signals.task_completed.connect(on_task_completed)
     signals.workflow_failed.connect(on_workflow_failed)
 
@@ -25,14 +26,24 @@ def add_event(ticket: Ticket, kind: str, message: str, *, public: bool = False, 
 
 
 def on_opened(ticket: Ticket, *, actor: User | None = None, **_kw) -> None:
-    add_event(ticket, "opened", _("Complaint received by %(channel)s.", channel=CHANNEL_LABELS[ticket.channel]),
+    kind = CaseKind.of(ticket.kind)
+    add_event(ticket, "opened", _("%(kind)s received by %(channel)s.", kind=kind.label if kind else ticket.kind,
+                                  channel=CHANNEL_LABELS.get(ticket.channel, ticket.channel)),
               public=True, actor=actor)
 
 
 def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
-    message = _("Status: %(old)s → %(new)s.", old=STATUSES[old].label, new=STATUSES[new].label)
+    message = _("Status: %(old)s → %(new)s.", old=_label(ticket, old, public), new=_label(ticket, new, public))
     add_event(ticket, "status_changed", message + (f" {note}" if note else ""), public=public,
               data={"old": old, "new": new})
+
+
+def _label(ticket: Ticket, code: str, public: bool) -> str:
+    """A public line speaks the customer's wording; an internal one the staff's."""
+    row = CaseStatus.of(ticket.kind, code)
+    if row is None:
+        return code
+    return row.customer_label if public else row.label
 
 
 def on_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_kw) -> None:
@@ -43,6 +54,10 @@ def on_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_kw) -> 
 
 def on_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
     add_event(ticket, "escalated", _("Escalated to the supervisor: %(reason)s", reason=reason or "-"))
+
+
+def on_sla_warning(ticket: Ticket, **_kw) -> None:
+    add_event(ticket, "sla_warning", _("Most of the resolution time has passed: the SLA is about to expire."))
 
 
 def on_task_completed(ticket: Ticket, *, task: HumanTask, actor: User | None, on_behalf_of: str | None,

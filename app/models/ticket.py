@@ -1,7 +1,8 @@
-"""Tickets (complaints now; claims and incidents later), their timeline and statuses."""
+"""Tickets ("cases" of every kind: complaints, incidents, claims, follow-ups) and their timeline.
+
+What a kind is (prefix, diagram, statuses) and the category taxonomy are rows: ``app.models.case``."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
@@ -9,48 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
-from app.i18n import _l
+from app.models.case import CaseKind, CaseStatus
 from app.models.people import Customer, Team, User
 from app.models.types import UTCDateTime
-
-
-@dataclass(frozen=True)
-class Status:
-    code: str
-    label: object  # lazy Spanish label
-    public: bool  # the customer is told when the ticket enters it
-    terminal: bool = False
-
-
-STATUSES = {
-    s.code: s
-    for s in (
-        Status("received", _l("Received"), True),
-        Status("rejected", _l("Rejected"), True, terminal=True),
-        Status("open", _l("Open"), True),
-        Status("assigned", _l("Assigned"), True),
-        Status("diagnosing", _l("In diagnosis"), True),
-        Status("waiting_customer", _l("Waiting for the customer"), True),
-        Status("in_progress", _l("Repair in progress"), True),
-        Status("visit_scheduled", _l("On-site visit scheduled"), True),
-        Status("testing", _l("Functional tests"), False),
-        Status("pending_confirmation", _l("Pending your confirmation"), True),
-        Status("reopened", _l("Reopened"), True),
-        Status("resolved", _l("Resolved"), True),
-        Status("closed", _l("Closed"), True, terminal=True),
-    )
-}
-
-KIND_PREFIX = {"complaint": "Q"}
-CHANNEL_LABELS = {
-    "portal": _l("online portal"),
-    "phone": _l("phone"),
-    "email": _l("e-mail"),
-    "social": _l("social media"),
-}
-CHANNELS = tuple(CHANNEL_LABELS)
-# Codes as the analysts write them in the DMN tables.
-PRIORITIES = ("alta", "media", "baja")
 
 
 class Ticket(db.Model):
@@ -75,7 +37,17 @@ class Ticket(db.Model):
     status: Mapped[str] = mapped_column(String(30), default="received", index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SLA (app/businesstime): first response and resolution targets, in business time of ``sla_calendar``.
+    sla_calendar: Mapped[str | None] = mapped_column(String(40))
+    response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # resolution deadline
+    sla_warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set while the clock is stopped
+    # business time spent paused so far, in seconds
+    sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     estimated_resolution_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -99,8 +71,25 @@ class Ticket(db.Model):
         order_by="HumanTask.created_at", viewonly=True)
 
     @property
+    def kind_info(self) -> CaseKind | None:
+        return CaseKind.of(self.kind)
+
+    @property
+    def status_info(self) -> CaseStatus | None:
+        """The row of the ticket's current status in its kind (None for a status the kind lacks)."""
+        return CaseStatus.of(self.kind, self.status)
+
+    @property
     def status_label(self) -> str:
-        return str(STATUSES[self.status].label)
+        """What staff read."""
+        info = self.status_info
+        return info.label if info else self.status
+
+    @property
+    def customer_status_label(self) -> str:
+        """What the customer reads."""
+        info = self.status_info
+        return info.customer_label if info else self.status
 
     def snapshot(self) -> dict:
         """What a workflow instance starts with as ``ticket`` (JSON-serializable)."""
@@ -118,7 +107,9 @@ class Ticket(db.Model):
             "customer_name": self.customer.name,
             "team": self.team.code if self.team else None,
             "assignee": self.assignee.username if self.assignee else None,
+            "response_due_at": iso(self.response_due_at),
             "sla_due_at": iso(self.sla_due_at),
+            "sla_warning_at": iso(self.sla_warning_at),
             "estimated_resolution_at": iso(self.estimated_resolution_at),
             "round": self.round,
         }

@@ -6,15 +6,14 @@ from datetime import date
 from flask import current_app, g, jsonify, redirect, render_template, request, send_file, url_for
 
 from app.errors import NotFound, ValidationFailed
-from app.i18n import _, _l
-from app.models import STATUSES
-from app.models.ticket import KIND_PREFIX
+from app.i18n import _
 from app.portal import bp, limit
 from app.portal.auth import customer_id, login_required
-from app.services.cases import portal_service
+from app.services.cases import kinds, portal_service
+from app.services.incidents import device as incident_device
+from app.services.incidents import portal as incident_portal
+from app.services.incidents.registration import DuplicateFound
 from app.staff import schema_form
-
-KIND_LABELS = {"complaint": _l("Complaint")}
 
 
 @bp.get("/")
@@ -33,13 +32,13 @@ def _date(text: str | None) -> date | None:
 @login_required
 def tickets():
     args = request.args
+    statuses, kind_labels = kinds.customer_status_choices(), kinds.kind_labels()
     flt = portal_service.TicketFilter(
-        status=args.get("status", "") if args.get("status") in STATUSES else "",
-        kind=args.get("kind", "") if args.get("kind") in KIND_PREFIX else "",
+        status=args.get("status", "") if args.get("status") in statuses else "",
+        kind=args.get("kind", "") if args.get("kind") in kind_labels else "",
         date_from=_date(args.get("from")), date_to=_date(args.get("to")), text=args.get("q", "")[:100])
     rows = portal_service.list_tickets(customer_id(), flt)
-    return render_template("portal/tickets.html", rows=rows, flt=flt, statuses=STATUSES,
-                           kinds={k: KIND_LABELS.get(k, k) for k in KIND_PREFIX})
+    return render_template("portal/tickets.html", rows=rows, flt=flt, statuses=statuses, kinds=kind_labels)
 
 
 @bp.route("/tickets/new", methods=["GET", "POST"])
@@ -63,15 +62,40 @@ def new_ticket():
     values = {k: form.get(k, defaults.get(k, "")) for k in
               ("service_address", "category", "description", "preferred_contact", "contact")}
     return render_template("portal/new.html", values=values, errors=errors,
-                           categories=portal_service.categories()), 422 if errors else 200
+                           categories=portal_service.complaint_categories()), 422 if errors else 200
+
+
+@bp.route("/incidents/new", methods=["GET", "POST"])
+@login_required
+@limit("PORTAL_LIMIT_NEW_TICKET")
+def new_incident():
+    """Register an incident (device, faults, files); an open one of the same device is offered to add to."""
+    form, errors, duplicates = request.form, {}, []
+    if request.method == "POST":
+        files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
+        try:
+            ticket, created = incident_portal.register(customer_id(), form.to_dict(), form.getlist("faults"), files,
+                                                       add_to=form.get("add_to", ""))
+        except DuplicateFound as err:
+            duplicates = err.open_incidents
+        except ValidationFailed as err:
+            errors = err.errors or {"description": [err.message]}
+        else:
+            if not created:
+                return redirect(url_for("portal.ticket", ref=ticket.number, added=1))
+            return render_template("portal/new_done.html", ticket=ticket), 201
+    values = {k: form.get(k, "") for k in ("category", "description", "equipment_brand", "equipment_model",
+                                           "device_serial", "fault_notes")}
+    return render_template("portal/incident_new.html", values=values, errors=errors, duplicates=duplicates,
+                           chosen_faults=form.getlist("faults"), faults=incident_device.fault_choices(),
+                           categories=incident_portal.categories_for_customers()), 422 if errors else 200
 
 
 @bp.get("/tickets/<ref>")
 @login_required
 def ticket(ref: str):
     view = portal_service.ticket_view(customer_id(), ref)
-    return render_template("portal/ticket.html", view=view, statuses=STATUSES,
-                           poll_seconds=current_app.config["PORTAL_POLL_SECONDS"])
+    return render_template("portal/ticket.html", view=view, poll_seconds=current_app.config["PORTAL_POLL_SECONDS"])
 
 
 @bp.get("/tickets/<ref>/state")
@@ -95,7 +119,7 @@ def answer(ref: str):
         ticket = portal_service.answer_request(customer_id(), ref, request.form.get("text", ""))
     except ValidationFailed as err:
         view = portal_service.ticket_view(customer_id(), ref)
-        return render_template("portal/ticket.html", view=view, statuses=STATUSES, answer_errors=err.errors,
+        return render_template("portal/ticket.html", view=view, answer_errors=err.errors,
                                poll_seconds=current_app.config["PORTAL_POLL_SECONDS"]), 422
     return redirect(url_for("portal.ticket", ref=ticket.number, sent=1))
 

@@ -1,14 +1,18 @@
-"""Complaints: what creating one takes, and how staff see one."""
+"""Cases (complaints, incidents, ...): what creating one takes, and how staff see one."""
 from __future__ import annotations
 
 from datetime import UTC
 
-from marshmallow import fields, post_load
+from marshmallow import ValidationError, fields, post_load, validates_schema
 
+from app.i18n import _l
 from app.models import CHANNELS, PRIORITIES
 from app.schemas.base import ApiSchema, TeamRefSchema, UserRefSchema, derived, email, itself, one_of, string
+from app.schemas.followups import AnswerSchema
+from app.schemas.incidents import IncidentSchema
+from app.schemas.links import LinkSchema
 from app.schemas.tasks import TaskSchema
-from app.services.cases import ticket_service
+from app.services.cases import answers, links, ticket_service
 
 
 class NewCustomerSchema(ApiSchema):
@@ -24,8 +28,11 @@ class NewCustomerSchema(ApiSchema):
 
 
 class TicketCreateSchema(ApiSchema):
-    """A complaint: an existing customer's number, or the data of a new customer (or both)."""
+    """A case: its kind, an existing customer's number or the data of a new customer (or both)."""
 
+    kind = string(20, load_default="complaint", metadata={
+        "description": "The kind of case, one of the active kinds (`complaint`, `incident`, ...). "
+                       "Defaults to `complaint`."})
     customer_number = string(40)
     customer = fields.Nested(NewCustomerSchema)
     channel = one_of(CHANNELS, required=True)
@@ -37,6 +44,26 @@ class TicketCreateSchema(ApiSchema):
     equipment_model = string(80)
     reported_at = fields.AwareDateTime(default_timezone=UTC, metadata={"description": "Defaults to now."})
     priority = one_of(PRIORITIES, metadata={"description": "As the customer reports it; the DMN decides."})
+    category = string(40, metadata={"description": "A leaf code of the category taxonomy that the kind may "
+                                                   "use. Usually left to the agent who validates the case."})
+    # Incidents: the device and its faults (forms/incidencia_registro.schema.json), and the duplicate check.
+    device_serial = string(80, metadata={"description": "Incident: serial number or IMEI."})
+    faults = fields.List(fields.String(), metadata={"description": "Incident: fault codes from the registration form."})
+    fault_notes = string(2000, metadata={"description": "Incident: other faults, free text."})
+    confirm_new = fields.Boolean(metadata={
+        "description": "Incident: the customer has an open incident on the same device (409 names it) and this "
+                       "one is new all the same."})
+    add_to = string(20, metadata={"description": "Incident: add this report to that open incident instead (200)."})
+
+    @validates_schema
+    def incident_fields_only_for_incidents(self, data: dict, **_kw) -> None:
+        if data.get("kind") != "incident":
+            for name in INCIDENT_FIELDS:
+                if name in data:
+                    raise ValidationError(_l("Only for incidents."), name)
+
+
+INCIDENT_FIELDS = ("device_serial", "faults", "fault_notes", "confirm_new", "add_to")
 
 
 class StatusSchema(ApiSchema):
@@ -87,6 +114,9 @@ class TicketSchema(ApiSchema):
     assignee = fields.Nested(UserRefSchema, allow_none=True)
     reported_at = fields.AwareDateTime()
     sla_due_at = fields.AwareDateTime(allow_none=True)
+    response_due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Fecha máxima de respuesta."})
+    answer = derived(fields.Nested(AnswerSchema, allow_none=True, metadata={
+        "description": "The responsible area's answer (newest), if any."}), answers.answer_of)
     estimated_resolution_at = fields.AwareDateTime(allow_none=True)
     escalated_at = fields.AwareDateTime(allow_none=True)
     resolved_at = fields.AwareDateTime(allow_none=True)
@@ -96,6 +126,9 @@ class TicketSchema(ApiSchema):
     survey = derived(fields.Nested(SurveySchema), itself)
     timeline = fields.List(fields.Nested(TicketEventSchema), attribute="events")
     open_tasks = fields.List(fields.Nested(TaskSchema))
+    links = derived(fields.List(fields.Nested(LinkSchema), metadata={"description": "Both directions."}),
+                    links.links_of)
+    incident = fields.Nested(IncidentSchema, allow_none=True, metadata={"description": "Incidents only."})
 
 
 class CustomerMessageSchema(ApiSchema):

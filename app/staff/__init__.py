@@ -5,4 +5,16 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # The modules register their routes on ``bp``.
-from app.staff import admin, audit, auth, inbox, intake, tasks, tickets, web  # noqa: E402, F401
+from app.staff import (  # noqa: E402, F401
+    admin,
+    admin_followups,
+    audit,
+    auth,
+    followups,
+    inbox,
+    intake,
+    links,
+    tasks,
+    tickets,
+    web,
+)

@@ -10,8 +10,7 @@ from flask_wtf.csrf import CSRFError
 
 from app.errors import DomainError
 from app.i18n import _, format_date, format_datetime
-from app.models import CHANNEL_LABELS, STATUSES
-from app.services.cases import inbox_service
+from app.services.cases import inbox_service, kinds
 from app.staff import bp
 from app.staff.auth import login_manager
 
@@ -62,7 +61,7 @@ def _staff_context() -> dict:
     if request.blueprint != "staff" or not current_user.is_authenticated:
         return {}
     return {"me": current_user.user, "unread": inbox_service.unread_count(current_user.user),
-            "status_labels": {code: s.label for code, s in STATUSES.items()}, "channel_labels": CHANNEL_LABELS,
+            "channel_labels": kinds.channel_labels(),
             "priority_labels": priority_labels()}
 
 

@@ -1,7 +1,7 @@
 """Audit trail (issue 9): claims, reassignments, retries, deploys, admin changes and staff logins
 
 Revision ID: b7e3c2a91d04
-Revises: 9ad8a8636acd
+Revises: aba1e9d3635d
 Create Date: 2026-12-04 15:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e3c2a91d04'
-down_revision = '9ad8a8636acd'
+down_revision = 'aba1e9d3635d'
 branch_labels = None
 depends_on = None
 

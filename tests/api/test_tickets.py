@@ -71,3 +71,14 @@ def test_reported_high_priority_is_kept_with_its_sla(open_complaint):
     assert ticket["priority"] == "alta"
     hours = (datetime.fromisoformat(ticket["sla_due_at"]) - datetime.fromisoformat(ticket["reported_at"]))
     assert hours.total_seconds() == 8 * 3600
+
+
+def test_any_active_kind_may_be_opened_and_an_unknown_one_is_refused(api, complaint_body, trial_kind):
+    trial_kind()
+    ticket = api.post("/tickets", "agente", json=complaint_body(kind="prueba"), expect=201).json
+    assert ticket["number"].startswith("P-") and ticket["kind"] == "prueba"
+    assert ticket["status"] == {"code": "received", "label": "Recibida"}
+    refused = api.post("/tickets", "agente", json=complaint_body(kind="reparto"), expect=422).json
+    assert refused["errors"] == {"kind": ["No existe el tipo de caso reparto."]}
+    complaint = api.post("/tickets", "agente", json=complaint_body(), expect=201).json
+    assert complaint["kind"] == "complaint" and complaint["number"].startswith("Q-")

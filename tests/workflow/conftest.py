@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from app.extensions import db
+from app.models import CaseKind
 from app.services.cases import ticket_service
 from app.services.processes import process_service
 
@@ -16,11 +18,25 @@ def data_file(name: str) -> bytes:
 
 
 @pytest.fixture
-def scenario(app, monkeypatch):
+def complaint_process(app):
+    """``complaint_process("x")``: complaints start process ``x`` for one test (the kind's row is restored)."""
+    original = db.session.get(CaseKind, "complaint").process_id
+
+    def use(process_id: str) -> None:
+        db.session.get(CaseKind, "complaint").process_id = process_id
+        db.session.commit()
+
+    yield use
+    db.session.rollback()
+    use(original)
+
+
+@pytest.fixture
+def scenario(app, monkeypatch, complaint_process):
     """Complaints start ``prueba_inicio`` (tests/data/scenario.bpmn); forms come from tests/data/forms."""
     process_service.deploy_files({"scenario.bpmn": data_file("scenario.bpmn")})
     monkeypatch.setitem(app.config, "FORMS_DIR", str(DATA / "forms"))
-    monkeypatch.setitem(ticket_service.PROCESS_OF_KIND, "complaint", "prueba_inicio")
+    complaint_process("prueba_inicio")
 
 
 def open_ticket(description: str = "Sin servicio desde ayer"):

@@ -63,9 +63,9 @@ def test_five_hundred_rounds_stay_correct(scenario):
         HumanTask.ticket_id == ticket.id, HumanTask.status == "completed")) == 502
 
 
-def test_running_instances_finish_on_their_version(app, monkeypatch):
+def test_running_instances_finish_on_their_version(app, monkeypatch, complaint_process):
     xml = renamed(data_file("scenario.bpmn").decode(), "ver")
-    monkeypatch.setitem(ticket_service.PROCESS_OF_KIND, "complaint", "prueba_inicio_ver")
+    complaint_process("prueba_inicio_ver")
     monkeypatch.setitem(app.config, "FORMS_DIR", str(DATA / "forms"))
     process_service.deploy_files({"ver.bpmn": xml.encode()})
     old = open_ticket()
@@ -81,7 +81,7 @@ def test_running_instances_finish_on_their_version(app, monkeypatch):
 
 
 @pytest.fixture
-def failing_crm(app, monkeypatch):
+def failing_crm(app, monkeypatch, complaint_process):
     state = {"down": True}
 
     def call_crm(ctx, reason):
@@ -90,7 +90,7 @@ def failing_crm(app, monkeypatch):
         return {"ok": True}
 
     monkeypatch.setitem(SERVICE_TASKS, "prueba.falla", call_crm)
-    monkeypatch.setitem(ticket_service.PROCESS_OF_KIND, "complaint", "prueba_falla")
+    complaint_process("prueba_falla")
     process_service.deploy_files({"failing.bpmn": data_file("failing.bpmn")})
     return state
 

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import Ticket, User, WorkflowInstance
 from app.services.cases.ticket_service import visible_ticket
+from app.services.sla import pauses
 from app.services.transaction import transaction
 from app.workflow import runtime
 from handlers import timeline
@@ -40,6 +41,7 @@ def deliver_customer_message(ticket: Ticket, text: str, actor: User | None = Non
         if instance_id is None:
             raise Conflict(_("Ticket %(number)s is not waiting for an answer from the customer.",
                              number=ticket.number))
+        pauses.resume(ticket)  # before the next round starts, so its timers read the pushed due dates
         payload = {"text": text, "author": ticket.customer.name, "posted_by": actor.username if actor else None}
         runtime.deliver_message(instance_id, CUSTOMER_REPLY, payload, actor)
     return ticket

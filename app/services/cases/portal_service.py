@@ -14,8 +14,8 @@ from app import clock
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import STATUSES, Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
-from app.services.cases import attachment_service, message_service, ticket_service
+from app.models import Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
+from app.services.cases import answers, attachment_service, categories, message_service, ticket_service
 from app.services.processes import forms
 from app.services.transaction import transaction
 from app.workflow import runtime
@@ -43,6 +43,7 @@ class PortalTicket:
     tasks: list[HumanTask]
     waiting_reply: bool
     attachments: list[Attachment] = field(default_factory=list)
+    answer: answers.Answer | None = None  # the responsible area's answer, if any
 
 
 def _not_found(ref) -> NotFound:
@@ -86,7 +87,8 @@ def ticket_view(customer_id: int, ref: str) -> PortalTicket:
                                                                TicketEvent.public.is_(True))
                                      .order_by(TicketEvent.id)))
     return PortalTicket(ticket=ticket, events=events, tasks=_customer_tasks(ticket),
-                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket))
+                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket),
+                        answer=answers.answer_of(ticket))
 
 
 def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
@@ -95,7 +97,7 @@ def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
     state = {
         "number": view.ticket.number,
         "status": view.ticket.status,
-        "status_label": str(STATUSES[view.ticket.status].label),
+        "status_label": view.ticket.customer_status_label,
         "events": [{"id": e.id, "at": e.created_at.isoformat(), "message": e.message} for e in view.events],
         "tasks": [{"id": t.id, "title": t.title} for t in view.tasks],
         "waiting_reply": view.waiting_reply,
@@ -167,7 +169,7 @@ def open_complaint(customer_id: int, *, service_address: str, category: str, des
         errors["description"] = [_("Describe the problem in at least 10 characters.")]
     if preferred_contact not in CONTACT_CHOICES:
         errors["preferred_contact"] = [_("Choose an option.")]
-    if category not in categories():
+    if category not in complaint_categories():
         errors["category"] = [_("Choose an option.")]
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
@@ -188,27 +190,9 @@ def open_complaint(customer_id: int, *, service_address: str, category: str, des
     return ticket
 
 
-def categories() -> dict[str, str]:
-    """The categories a customer may choose (the validation form's list)."""
-    schema = forms.load_schema("validar_reporte.schema.json")
-    prop = _find_property(schema, "category") or {}
-    return {str(o["const"]): o.get("title", o["const"]) for o in prop.get("oneOf", []) if "const" in o}
-
-
-def _find_property(schema: dict, name: str) -> dict | None:
-    if name in schema.get("properties", {}):
-        return schema["properties"][name]
-    for key in ("allOf", "anyOf", "oneOf"):
-        for sub in schema.get(key, []):
-            found = _find_property(sub, name)
-            if found:
-                return found
-    for key in ("then", "else"):
-        if key in schema:
-            found = _find_property(schema[key], name)
-            if found:
-                return found
-    return None
+def complaint_categories() -> dict[str, str]:
+    """The categories a customer may choose for a complaint (the leaves of the taxonomy)."""
+    return categories.leaf_choices("complaint")
 
 
 def attachment_download(customer_id: int, attachment_id: int) -> tuple[Attachment, Path]:

@@ -1,4 +1,4 @@
-"""Opening and reading tickets."""
+"""Opening cases of any kind (their number prefix and diagram come from the kind's row) and reading them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,14 +9,11 @@ from app import clock, signals
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import Customer, HumanTask, Ticket, User
-from app.models.ticket import KIND_PREFIX
+from app.models import CaseKind, Customer, HumanTask, Ticket, User
 from app.services.accounts.permissions import may_see_ticket, may_take_calls, visible_filter
+from app.services.cases import categories, kinds
 from app.services.transaction import transaction
 from app.workflow import runtime
-
-# The process each kind of ticket starts.
-PROCESS_OF_KIND = {"complaint": "queja_reparacion"}
 
 
 @dataclass
@@ -28,33 +25,55 @@ class NewCustomer:
     email: str = ""
 
 
-def open_complaint(*, channel: str, description: str, actor: User | None, customer_number: str | None = None,
-                   customer: NewCustomer | None = None, priority: str | None = None, **details) -> Ticket:
-    """Create a complaint, start its lifecycle and return it (committed). ``actor`` is the staff member
-    who takes it (the intake page, the API: the contact center's rule), None for the customer's own
-    channels (portal, e-mail)."""
+def open_case(*, kind: str, channel: str, description: str, actor: User | None, customer_number: str | None = None,
+              customer: NewCustomer | None = None, priority: str | None = None, category: str | None = None,
+              **details) -> Ticket:
+    """Create a case of ``kind``, start the kind's process and return it (committed). ``actor`` is the staff
+    member who takes it (the intake page, the API: the contact center's rule), None for the customer's
+    own channels (portal, e-mail)."""
     if actor is not None and not may_take_calls(actor):
-        raise Forbidden(_("Only the contact center opens complaints."))
+        raise Forbidden(_("Only the contact center opens tickets."))
     with transaction():
+        case_kind = _active_kind(kind)
+        _check_category(case_kind, category)
         owner = _resolve_customer(customer_number, customer)
         ticket = Ticket(
-            kind="complaint", customer=owner, channel=channel, description=description,
-            reported_priority=priority, reported_at=details.pop("reported_at", None) or clock.now(),
+            kind=case_kind.code, customer=owner, channel=channel, description=description,
+            reported_priority=priority, category=category or None,
+            reported_at=details.pop("reported_at", None) or clock.now(),
             contact_phone=details.pop("contact_phone", None) or owner.phone,
             contact_email=details.pop("contact_email", None) or owner.email,
             service_address=details.pop("service_address", None) or owner.address,
             created_by_id=actor.id if actor else None, **details)
         db.session.add(ticket)
         db.session.flush()
-        ticket.number = ticket_number(ticket)
+        ticket.number = ticket_number(ticket, case_kind)
         signals.ticket_opened.send(ticket, actor=actor)
-        runtime.start(ticket, PROCESS_OF_KIND[ticket.kind], actor)
+        runtime.start(ticket, case_kind.process_id, actor)
     return ticket
 
 
-def ticket_number(ticket: Ticket) -> str:
+def open_complaint(**arguments) -> Ticket:
+    """A complaint (queja): ``open_case`` with its kind."""
+    return open_case(kind="complaint", **arguments)
+
+
+def ticket_number(ticket: Ticket, kind: CaseKind) -> str:
     """Human-friendly and unique (the id), never enough on its own to see a ticket."""
-    return f"{KIND_PREFIX[ticket.kind]}-{ticket.reported_at:%Y}-{ticket.id:06d}"
+    return f"{kind.prefix}-{ticket.reported_at:%Y}-{ticket.id:06d}"
+
+
+def _active_kind(code: str) -> CaseKind:
+    try:
+        return kinds.get_kind(code, active_only=True)
+    except NotFound as err:
+        raise ValidationFailed(_("Please correct the marked fields."), errors={"kind": [err.message]}) from None
+
+
+def _check_category(kind: CaseKind, code: str | None) -> None:
+    if code and code not in categories.leaf_choices(kind.code):
+        raise ValidationFailed(_("Please correct the marked fields."), errors={
+            "category": [_("The category %(category)s does not exist for this kind of case.", category=code)]})
 
 
 def _resolve_customer(number: str | None, new: NewCustomer | None) -> Customer:

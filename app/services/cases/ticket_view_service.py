@@ -12,9 +12,11 @@ from app.extensions import db
 from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, WorkflowInstance
 from app.models.attachment import Attachment
-from app.services.cases import attachment_service, task_query
+from app.services.cases import answers, attachment_service, categories, links, task_query
 from app.services.cases.ticket_service import visible_ticket
-from app.services.processes import forms
+from app.services.followups import analysis
+from app.services.followups.analysis import Analysis
+from app.services.incidents import panel
 
 
 @dataclass
@@ -37,11 +39,11 @@ class TicketPage:
     attachments: list[Attachment]
     customer_email: str
     sla: str | None  # the ticket's deadline: overdue | due_soon | on_time
-    category: str | None  # the nature of the problem as the validation form names it
-
-
-# The agent chooses the nature of the problem in this form; its choices carry the labels.
-CATEGORY_FORM = "validar_reporte.schema.json"
+    category: str | None  # the label of the ticket's category (a leaf of the taxonomy)
+    followup: Analysis  # its answer, maximum response date and follow-ups (or, for a follow-up, its earlier one)
+    answer_events: set[int]  # staff replies already marked as the ticket's answer
+    links: list = field(default_factory=list)  # links.LinkView, both directions
+    incident: panel.IncidentPanel | None = None
 
 
 def ticket_page(number: str, user: User) -> TicketPage:
@@ -55,7 +57,9 @@ def ticket_page(number: str, user: User) -> TicketPage:
                       attachments=attachment_service.of_ticket(ticket),
                       customer_email=ticket.contact_email or ticket.customer.email,
                       sla=None if ticket.resolved_at or ticket.closed_at else task_query.sla_now(ticket.sla_due_at),
-                      category=forms.choice_title(CATEGORY_FORM, "category", ticket.category))
+                      category=categories.leaf_label(ticket.category),
+                      followup=analysis.analyze(ticket), answer_events=answers.marked_events(ticket),
+                      links=links.links_of(ticket), incident=panel.of(ticket))
 
 
 def attachment_download(number: str, attachment_id: int, user: User) -> tuple[Attachment, Path]:

@@ -6,14 +6,19 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.errors import Forbidden, ValidationFailed
+from app.errors import DeployError, Forbidden, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import ProcessVersion, User
 from app.services.accounts.permissions import may_manage_processes
+from app.services.cases import categories, kinds
 from app.services.control import audit_service
+from app.services.followups import lines as lines_of_business
+from app.services.followups import subjects as followup_subjects
+from app.services.sla import calendar as sla_calendar
 from app.services.transaction import transaction
 from app.workflow import deploy
+from app.workflow.deploy import DeployErrors
 
 
 @dataclass
@@ -24,9 +29,29 @@ class DeployResult:
 
 
 def deploy_directory(directory: str) -> list[DeployResult]:
+    """The diagrams and decision tables of ``directory`` and its kinds of case (``kinds/*.json``), all
+    checked before anything is stored, stored in one transaction."""
     files = {p.name: p.read_bytes() for p in sorted(Path(directory).iterdir())
              if p.suffix in (".bpmn", ".dmn") and p.is_file()}
-    return deploy_files(files)
+    kind_files = kinds.read_kind_files(directory)
+    with transaction():
+        results = deploy_files(files)
+        _check_kind_processes(kind_files, {r.process_id for r in results})
+        followup_subjects.load(directory)  # before the kinds: it adds the teams their categories name
+        lines_of_business.load(directory)
+        for kind_file in kind_files:
+            kinds.upsert_kind(kind_file)
+            categories.merge_from_kind(kind_file)
+        sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
+    return results
+
+
+def _check_kind_processes(kind_files: list[kinds.KindFile], deployed: set[str]) -> None:
+    known = deployed | set(db.session.scalars(select(ProcessVersion.process_id)))
+    errors = [DeployError(_("Process %(process)s is not deployed.", process=f.data["process"]), file=f.name)
+              for f in kind_files if f.data["process"] not in known]
+    if errors:
+        raise DeployErrors(errors)
 
 
 def deploy_uploaded(files: dict[str, bytes], actor: User) -> list[DeployResult]:

@@ -1,0 +1,65 @@
+"""A business calendar as a value: weekly opening windows, closed days (official Mexican holidays from the
+``holidays`` package plus the company's days off), all in America/Mexico_City."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import BusinessCalendar
+
+LOCAL_TZ = ZoneInfo("America/Mexico_City")
+
+
+@lru_cache(maxsize=1)
+def mexican_holidays() -> holidays.HolidayBase:
+    """Official holidays of Mexico (years are filled in as they are asked for)."""
+    return holidays.country_holidays("MX", language="es")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    code: str
+    # weekday (0 = Monday) -> sorted (start_minute, end_minute) windows, local time
+    windows: dict[int, tuple[tuple[int, int], ...]]
+    official_holidays: bool = True
+    days_off: frozenset[date] = field(default_factory=frozenset)
+
+    def is_closed(self, day: date) -> bool:
+        return day in self.days_off or (self.official_holidays and day in mexican_holidays())
+
+    def open_intervals(self, day: date) -> Iterator[tuple[datetime, datetime]]:
+        """The day's opening windows (local wall-clock hours) as UTC datetimes, in order; none when closed."""
+        if self.is_closed(day):
+            return
+        midnight = datetime.combine(day, time(), tzinfo=LOCAL_TZ)
+        for start, end in self.windows.get(day.weekday(), ()):
+            yield ((midnight + timedelta(minutes=start)).astimezone(UTC),
+                   (midnight + timedelta(minutes=end)).astimezone(UTC))
+
+    @property
+    def weekly_minutes(self) -> int:
+        return sum(end - start for windows in self.windows.values() for start, end in windows)
+
+
+def holiday_name(day: date) -> str | None:
+    return mexican_holidays().get(day)
+
+
+def load(code: str) -> Calendar:
+    """The calendar named ``code`` as stored (an admin's edits count from the next computation on)."""
+    row = db.session.scalar(select(BusinessCalendar).where(BusinessCalendar.code == code))
+    if row is None:
+        raise LookupError(f"the business calendar {code!r} named by the SLA targets does not exist")
+    windows: dict[int, list[tuple[int, int]]] = {}
+    for hours in row.hours:
+        windows.setdefault(hours.weekday, []).append((hours.start_minute, hours.end_minute))
+    return Calendar(code=row.code, windows={day: tuple(sorted(w)) for day, w in windows.items()},
+                    official_holidays=row.official_holidays,
+                    days_off=frozenset(day_off.day for day_off in row.days_off))
