@@ -37,10 +37,11 @@ def deploy_directory(directory: str) -> list[DeployResult]:
     checked before anything is stored, stored in one transaction."""
     files = {p.name: p.read_bytes() for p in sorted(Path(directory).iterdir())
              if p.suffix in (".bpmn", ".dmn") and p.is_file()}
+    kind_files = kinds.read_kind_files(directory)
     with transaction():
         followup_subjects.load(directory)  # before the kinds: it adds the teams their categories name
         lines_of_business.load(directory)
-        results = _deploy(files, kinds.read_kind_files(directory))
+        results = _deploy(files, kind_files)
         sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
     return results
 
