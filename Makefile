@@ -5,6 +5,8 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 PORT ?= 5000
+# `make run` is a local demo over plain HTTP on 127.0.0.1: development defaults (docs/security.md).
+export ATIENDE_ENV ?= development
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 VENV := .venv

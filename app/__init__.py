@@ -25,6 +25,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    _security_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _default_settings(app)
 
@@ -41,12 +42,14 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.cli import register_cli
     from app.errors_http import register_error_handlers
     from app.portal import init_portal
+    from app.ratelimit import limiter
     from app.staff import bp as staff_bp
     from app.staff.auth import init_login
 
     app.register_blueprint(api_bp)
     app.register_blueprint(staff_bp)
-    init_portal(app)  # the customer area (/portal), its rate limiter and its notification preference
+    limiter.init_app(app)  # rate limits on every sign-in (app/ratelimit.py)
+    init_portal(app)  # the customer area (/portal) and its notification preference
     csrf.init_app(app)
     csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry one
     init_login(app)
@@ -66,8 +69,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
 
 def _security_headers(response):
-    """No framing, no sniffing, scripts and styles only from here (bpmn-js styles SVG inline), and staff
-    pages never cached: they show customers' data."""
+    """No framing, no sniffing, scripts and styles only from here (bpmn-js styles SVG inline), and pages,
+    JSON, exports and downloaded attachments never cached: they carry customers' data."""
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
@@ -76,9 +79,27 @@ def _security_headers(response):
                        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                        "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
                        "form-action 'self'")
-    if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
+    if response.mimetype in ("text/html", "application/json", "text/csv") \
+            or headers.get("Content-Disposition", "").startswith("attachment"):
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def _security_settings(app: Flask) -> None:
+    """Production defaults unless developing or testing: Secure cookies, and links in mails never built
+    from a Host header nobody vouched for (refuse to start without PORTAL_BASE_URL or TRUSTED_HOSTS).
+    Behind PROXY_COUNT proxies, the client's address and scheme come from their X-Forwarded-* headers."""
+    developing = app.debug or app.testing or app.config["ATIENDE_ENV"] == "development"
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not developing
+    if app.config["PROXY_COUNT"]:
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if not app.config["PORTAL_BASE_URL"] and not app.config["TRUSTED_HOSTS"]:
+        if not developing:
+            raise RuntimeError("Set PORTAL_BASE_URL (the public https:// address of this site, for links in "
+                               "mails) or TRUSTED_HOSTS (the host names requests may use); see docs/security.md.")
+        app.config["TRUSTED_HOSTS"] = ["127.0.0.1", "localhost"]
 
 
 def _default_settings(app: Flask) -> None:

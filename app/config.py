@@ -67,7 +67,8 @@ class Config:
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"  # set behind HTTPS
+    # Cookies only over HTTPS: "1"/"0"; unset, on everywhere but development and tests (create_app decides).
+    SESSION_COOKIE_SECURE = {"1": True, "0": False}.get(os.environ.get("SESSION_COOKIE_SECURE", ""))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the staff session (which expires)
     DUE_SOON_HOURS = int(os.environ.get("DUE_SOON_HOURS", "4"))  # task list: "vence pronto"
     # Where `npm ci` put the front-end libraries (bpmn-js); served under /staff/vendor/.
@@ -108,7 +109,16 @@ class Config:
     PORTAL_VERIFY_HOURS = int(os.environ.get("PORTAL_VERIFY_HOURS", "48"))
     PORTAL_RESET_HOURS = int(os.environ.get("PORTAL_RESET_HOURS", "2"))
     PORTAL_POLL_SECONDS = int(os.environ.get("PORTAL_POLL_SECONDS", "5"))
-    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")  # links in mails; default: the request's host
+    # Links in mails (verification, password reset) start with this public address, never with the request's
+    # Host header. Production refuses to start without it unless TRUSTED_HOSTS (comma-separated) lists the
+    # hosts a request may name; development and tests default to 127.0.0.1 and localhost.
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none, the default). Rate
+    # limits and the audit trail count the client's address, not the proxy's; never more than there are.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # "development" (`make run` on 127.0.0.1, plain HTTP) relaxes the two defaults above; else production.
+    ATIENDE_ENV = os.environ.get("ATIENDE_ENV", "production")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "") or os.environ.get("REDIS_URL", "") \
         or "memory://"
@@ -117,6 +127,8 @@ class Config:
     PORTAL_LIMIT_SIGNUP = os.environ.get("PORTAL_LIMIT_SIGNUP", "5 per minute;20 per hour")
     PORTAL_LIMIT_RESET = os.environ.get("PORTAL_LIMIT_RESET", "5 per minute;20 per hour")
     PORTAL_LIMIT_NEW_TICKET = os.environ.get("PORTAL_LIMIT_NEW_TICKET", "5 per minute;30 per day")
+    STAFF_LIMIT_LOGIN = os.environ.get("STAFF_LIMIT_LOGIN", "10 per minute;50 per hour")
+    API_LIMIT_TOKEN = os.environ.get("API_LIMIT_TOKEN", "10 per minute;50 per hour")
 
 
 class TestConfig(Config):
@@ -131,3 +143,4 @@ class TestConfig(Config):
     SANDBOX_MEMORY_MB = 64
     # Generous limits: many tests sign in from one address; the rate-limit tests set tight ones.
     PORTAL_LIMIT_LOGIN = PORTAL_LIMIT_SIGNUP = PORTAL_LIMIT_RESET = PORTAL_LIMIT_NEW_TICKET = "10000 per minute"
+    STAFF_LIMIT_LOGIN = API_LIMIT_TOKEN = "10000 per minute"

@@ -65,7 +65,7 @@ def register_error_handlers(app: Flask) -> None:
             405: _("Method not allowed."),
             413: _("Request too large."),
             415: _("Unsupported content type."),
-            429: _("Too many requests. Wait a moment and try again."),
+            429: _("Too many attempts in a short time. Wait a few minutes and try again."),
         }
         return jsonify({"message": messages.get(err.code, err.name)}), err.code
 

@@ -1,7 +1,6 @@
 """Portal accounts: sign-up, e-mail verification, sign-in, sign-out, password reset, preferences."""
 from __future__ import annotations
 
-import logging
 from functools import wraps
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
@@ -15,7 +14,6 @@ from app.portal import bp, limit
 from app.services.accounts import customer_auth_service
 
 SESSION_KEY = "portal_token"
-log = logging.getLogger(__name__)
 
 
 @bp.before_request
@@ -46,13 +44,11 @@ def customer_id() -> int:
 
 
 def _link(endpoint: str):
-    """Links in mails: from PORTAL_BASE_URL when set (production: never trust the request's Host header
-    for a link that carries a token; or set TRUSTED_HOSTS), else from this request."""
+    """Links in mails: from PORTAL_BASE_URL when set, else from this request's host, which Flask has checked
+    against TRUSTED_HOSTS (create_app refuses to start with neither)."""
     base = current_app.config.get("PORTAL_BASE_URL") or ""
     if base:
         return lambda token: base.rstrip("/") + url_for(endpoint, token=token)
-    if not current_app.testing:
-        log.warning("PORTAL_BASE_URL is not set: e-mailed portal links use the request's host")
     return lambda token: url_for(endpoint, token=token, _external=True)
 
 

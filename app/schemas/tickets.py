@@ -164,4 +164,3 @@ class TicketSchema(ApiSchema):
 
 class CustomerMessageSchema(ApiSchema):
     text = string(5000, required=True)
-    author = string(160, metadata={"description": "Defaults to the customer's name."})

@@ -6,14 +6,6 @@ from app.services.demo_service import DEMO_PASSWORD
 from tests.security.conftest import DESCRIPTION, fingerprint
 from tests.security.walk import PUBLIC, routes, server_errors, walk
 
-# Routes that still serve a ticket to staff who may not see it: issue 9 items 3-5, fixed on the branch
-# harden-access. Remove each entry when that fix lands (the walk fails strictly while an entry is listed
-# but already closed).
-KNOWN_OPEN = {
-    "GET /api/v1/tickets/<number>",
-    "POST /api/v1/tickets/<number>/messages",
-}
-
 BODIES = {"complete": '{"data": {}}', "messages": '{"text": "Ya funciona, gracias"}'}
 
 
@@ -48,7 +40,7 @@ def test_a_ticket_stays_unseen_by_staff_who_may_not_see_it(app, client, foreign)
     headers = {**token(client, "analista"), "Content-Type": "application/json"}
     named = [r for r in routes(app, "api") if r.params and set(r.params) <= set(foreign)]
     assert named, "no API route names a ticket any more?"
-    served, open_now = [], set()
+    served = []
     for route in named:
         # A body the route's schema accepts where we know one, so the answer is about the ticket.
         body = BODIES.get(route.rule.rsplit("/", 1)[-1], "{}")
@@ -57,9 +49,5 @@ def test_a_ticket_stays_unseen_by_staff_who_may_not_see_it(app, client, foreign)
         shown = any(secret in response.get_data(True) for secret in (DESCRIPTION, "María López"))
         if response.status_code in (400, 403, 404, 422) and not shown and fingerprint(foreign["number"]) == before:
             continue
-        if str(route) in KNOWN_OPEN:
-            open_now.add(str(route))
-        else:
-            served.append(f"{route}: {response.status_code}")
+        served.append(f"{route}: {response.status_code}")
     assert not served, served
-    assert open_now == KNOWN_OPEN, f"fixed: remove from KNOWN_OPEN {sorted(KNOWN_OPEN - open_now)}"

@@ -21,6 +21,7 @@ from app.services.processes import forms
 from app.services.sla.state import SlaState
 from app.services.transaction import transaction
 from app.workflow import runtime
+from handlers import timeline
 
 CUSTOMER_LANE = "Cliente"
 CUSTOMER_REPLY = message_service.CUSTOMER_REPLY
@@ -157,8 +158,10 @@ def answer_request(customer_id: int, ref: str, text: str) -> Ticket:
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_("Please correct the marked fields."), errors={"text": [_("Write your answer.")]})
-    ticket = own_ticket(customer_id, ref)
-    return message_service.deliver_customer_message(ticket.number, text[:4000], None, author=ticket.customer.name)
+    with transaction():
+        ticket = own_ticket(customer_id, ref)
+        timeline.add_event(ticket, "customer_message", text[:4000], public=True)
+        return message_service.deliver_customer_message(ticket, text[:4000])
 
 
 def open_complaint(customer_id: int, *, service_address: str, category: str, description: str,
