@@ -66,6 +66,7 @@ def run_ours(n: int, database: str | None, profile: str | None) -> dict:
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "bench",
+        "ATIENDE_ENV": "development",  # no links are mailed to anyone
         "HUEY_SQLITE_PATH": str(Path(tmp.name) / "huey.sqlite"),
         "OUTBOX_KICK": False,  # no worker here: outbox rows are written, nothing is enqueued or sent
     })

@@ -9,6 +9,7 @@ from app.staff import (  # noqa: E402, F401
     admin,
     admin_calendars,
     admin_followups,
+    audit,
     auth,
     case_admin,
     followups,

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from functools import lru_cache
 
-from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import select
@@ -20,9 +18,10 @@ from app import signals
 from app.extensions import db
 from app.models import HumanTask, User
 from app.workflow.engine import SCRIPT_ENGINE
+from app.workflow.sandbox import render_template
+from app.workflow.sandbox_process import ScriptBudgetExceeded
 
 log = logging.getLogger(__name__)
-_JINJA = SandboxedEnvironment(autoescape=False)  # plain text; pages escape it when they show it
 
 PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee", "due_at": "dueAt"}
 
@@ -72,15 +71,12 @@ def _instructions(task) -> str | None:
     if not template:
         return None
     try:
-        return _template(template).render(**task.data)
-    except TemplateError as err:
+        return render_template(template, task.data)
+    except ScriptBudgetExceeded as err:
+        raise WorkflowTaskException(f"{type(err).__name__}: {err}", task=task, exception=err) from err
+    except Exception as err:  # a template error (or one of its expressions failing): show it unrendered
         log.warning("instructions of %s do not render: %s", task.task_spec.bpmn_id, err)
         return template
-
-
-@lru_cache(maxsize=256)
-def _template(source: str):
-    return _JINJA.from_string(source)
 
 
 def _evaluate(task, expression):

@@ -177,7 +177,9 @@ def _advance(instance, workflow, ticket, actor, message=None, depth=0) -> None:
 
 
 def _record_failure(instance, ticket, err) -> None:
-    cause = getattr(err, "exception", None) or err.__cause__ or err
+    cause = err.__cause__ or err
+    while isinstance(cause, WorkflowTaskException) and (cause.__cause__ or cause.__context__) is not None:
+        cause = cause.__cause__ or cause.__context__  # SpiffWorkflow wraps a script's error: show the script's own
     task = getattr(err, "task", None)
     instance.status = "error"
     instance.error_task = task.task_spec.bpmn_id if task is not None else None
@@ -194,7 +196,10 @@ def _save(instance, workflow, ticket) -> None:
         instance.state = None  # nothing resumes a finished instance; its trace and index remain
     else:
         instance.state = engine.dump_state(workflow)
-    sync_index(instance, workflow, ticket)
+    try:
+        sync_index(instance, workflow, ticket)
+    except WorkflowException as err:  # a task property or its instructions failed (or went over budget)
+        _record_failure(instance, ticket, err)
     db.session.flush()
     if instance.status != "completed":
         after_commit(f"workflow:{instance.id}",
