@@ -114,8 +114,9 @@ class Complaint:
         return self.api.complete("agente", self.number, "Coordinar visita",
                                  {"visit_date": date or working_day(), "visit_window": window}, **extra)
 
-    def visit(self):
-        return self.api.complete(self.technician, self.number, "Visita in situ",
+    def visit(self, technician: str = "campo1"):
+        """The field team's technician (equipo_visita.dmn sends every visit to "campo")."""
+        return self.api.complete(technician, self.number, "Visita in situ",
                                  {"actions_onsite": "Cambio de conectores"})
 
     def run_tests(self, passed: bool = True):

@@ -52,3 +52,17 @@ def test_a_working_day_is_accepted_and_the_technician_reads_the_address(api, nee
     assert needs_visit.status == "visit_scheduled"
     onsite = api.ready_task(needs_visit.technician, needs_visit.number, "Visita in situ")
     assert f"Domicilio del servicio: {ADDRESS}" in onsite["instructions"]
+
+
+def test_the_visit_goes_to_the_field_team(api, open_complaint):
+    complaint = open_complaint(service_address=ADDRESS)
+    complaint.validate(category="lentitud")
+    remote = complaint.technician
+    assert complaint.ticket["team"]["code"] == "soporte_n1"
+    complaint.diagnose("visita")
+    complaint.schedule_visit()
+    assert [t["title"] for t in api.tasks(remote, ticket=complaint.number)] == []
+    onsite = api.ready_task("campo1", complaint.number, "Visita in situ")
+    assert onsite["assignee"] is None  # any field technician takes it
+    complaint.visit("campo1")
+    assert "Pruebas de funcionalidad" in complaint.open_titles()

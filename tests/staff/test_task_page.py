@@ -65,9 +65,10 @@ def test_dates_numbers_and_booleans_are_typed(staff):
     assert 'type="date" id="f-visit_date"' in page
     agent.post(f"/staff/tasks/{visit.id}", {"visit_date": working_day(), "visit_window": "09:00-13:00"})
     onsite = ready_task(ticket, "visita_in_situ")
-    page = technician.get(f"/staff/tasks/{onsite.id}").get_data(True)
+    field_technician = staff("campo1")  # the visit goes to the field team (equipo_visita.dmn)
+    page = field_technician.get(f"/staff/tasks/{onsite.id}").get_data(True)
     assert 'type="datetime-local" id="f-onsite_arrived_at"' in page
-    technician.post(f"/staff/tasks/{onsite.id}", {"actions_onsite": "Cambio de conectores",
+    field_technician.post(f"/staff/tasks/{onsite.id}", {"actions_onsite": "Cambio de conectores",
                                                   "onsite_arrived_at": "2026-12-01T10:30"})
     db.session.expire_all()
     assert db.session.get(HumanTask, onsite.id).data["onsite_arrived_at"] == "2026-12-01T10:30:00-06:00"

@@ -27,6 +27,7 @@ def test_a_past_visit_is_refused_and_the_address_is_shown(staff):
     assert db.session.get(HumanTask, visit.id).status == "ready"
     agent.post(f"/staff/tasks/{visit.id}", {"visit_date": working_day(), "visit_window": "09:00-13:00"})
     onsite = ready_task(ticket, "visita_in_situ")
+    technician = staff("campo1")
     page = technician.get(f"/staff/tasks/{onsite.id}").get_data(True)
     assert f"Domicilio del servicio: {ADDRESS}" in page  # the instructions
     assert f'<dd id="service-address">{ADDRESS}</dd>' in page
