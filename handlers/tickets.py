@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app import clock, signals
 from app.businesstime import ticket_clock
 from app.extensions import db
-from app.models import CaseStatus, Team, Ticket, User
+from app.models import CaseStatus, Category, Team, Ticket, User
 from handlers.registry import HandlerContext, service_task
 
 
@@ -44,6 +44,15 @@ def find_duplicates(ctx: HandlerContext) -> dict:
     return {"open_tickets": [
         {"number": t.number, "status": t.status, "category": t.category, "description": t.description[:200]}
         for t in others]}
+
+
+@service_task("ticket.category_defaults")
+def category_defaults(ctx: HandlerContext, category: str) -> dict:
+    """What the taxonomy says about the chosen leaf (its priority floor and default team), for the DMN."""
+    leaf = Category.leaf(category)
+    if leaf is None:
+        raise LookupError(f"the category {category!r} is not a leaf of the taxonomy")
+    return {"priority": leaf.default_priority, "team": leaf.default_team.code if leaf.default_team else None}
 
 
 @service_task("ticket.classify")

@@ -132,7 +132,7 @@ def customer_task(customer_id: int, task_id: str) -> tuple[HumanTask, dict]:
         raise NotFound(_("Task not found."))
     if task.status != "ready":
         raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-    return task, forms.load_schema(task.form)
+    return task, forms.load_schema(task.form, task.ticket.kind)
 
 
 def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
@@ -143,7 +143,7 @@ def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
             raise NotFound(_("Task not found."))
         if task.status != "ready":
             raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-        forms.validate(task.form, data)
+        forms.validate(task.form, data, task.ticket.kind)
         runtime.complete_task(task, data, None, None)
     return task
 
