@@ -40,7 +40,7 @@ def find_duplicates(ctx: HandlerContext) -> dict:
     ticket = ctx.ticket
     others = db.session.scalars(
         select(Ticket).where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id,
-                             Ticket.status.in_(CaseStatus.open_codes())).order_by(Ticket.id.desc()).limit(10))
+                             CaseStatus.is_open(Ticket.kind, Ticket.status)).order_by(Ticket.id.desc()).limit(10))
     return {"open_tickets": [
         {"number": t.number, "status": t.status, "category": t.category, "description": t.description[:200]}
         for t in others]}
@@ -85,7 +85,7 @@ def assign(ctx: HandlerContext, team: str) -> dict:
 
 def least_loaded_technician(team: Team) -> User | None:
     load = (select(func.count(Ticket.id)).where(Ticket.assignee_id == User.id,
-                                                Ticket.status.in_(CaseStatus.open_codes()))
+                                                CaseStatus.is_open(Ticket.kind, Ticket.status))
             .correlate(User).scalar_subquery())
     candidates = [(user, count) for user, count in db.session.execute(
         select(User, load).where(User.id.in_([m.id for m in team.members]), User.active).order_by(User.id))

@@ -39,6 +39,8 @@ def test_an_admin_builds_a_branch_of_three_levels_and_the_form_offers_its_leaf(s
     task = ready_task(open_complaint(), "validar_reporte")
     form = agent.get(f"/staff/tasks/{task.id}").get_data(True)
     assert '<option value="sin_tono"' in form and "Sin tono de marcado" in form
+    branch = form.split('<optgroup label="Telefonía › Línea fija">', 1)[1].split("</optgroup>", 1)[0]
+    assert 'value="sin_tono"' in branch and 'value="lentitud"' not in branch
 
 
 def test_deactivating_renaming_and_refusing_bad_input(staff):

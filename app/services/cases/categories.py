@@ -42,9 +42,9 @@ def tree(*, include_inactive: bool = True) -> list[TreeNode]:
     return build(None)
 
 
-def leaves(kind: str | None = None, *, include_inactive: bool = False) -> list[Category]:
-    """The leaves a case of ``kind`` may carry (every kind's when None), in tree order; a leaf under an
-    inactive parent is inactive too."""
+def leaves(kind: str | None = None) -> list[Category]:
+    """The active leaves a case of ``kind`` may carry (every kind's when None), in tree order; a leaf under
+    an inactive parent is inactive too."""
     found = []
 
     def walk(nodes):
@@ -55,13 +55,19 @@ def leaves(kind: str | None = None, *, include_inactive: bool = False) -> list[C
             else:
                 walk(node.children)
 
-    walk(tree(include_inactive=include_inactive))
+    walk(tree(include_inactive=False))
     return found
 
 
 def leaf_choices(kind: str | None) -> dict[str, str]:
     """``{code: label}`` of the active leaves of ``kind``: what a form offers."""
     return {leaf.code: leaf.label for leaf in leaves(kind)}
+
+
+def leaf_options(kind: str | None) -> list[dict]:
+    """The active leaves of ``kind`` as JSON Schema ``oneOf`` entries, headed by their branch."""
+    return [{"const": leaf.code, "title": leaf.label, "x-group": " › ".join(leaf.path[:-1])}
+            for leaf in leaves(kind)]
 
 
 def leaf_label(code: str | None) -> str | None:

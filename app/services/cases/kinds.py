@@ -66,10 +66,6 @@ def all_kinds() -> list[CaseKind]:
     return list(db.session.scalars(select(CaseKind).order_by(CaseKind.created_at, CaseKind.code)))
 
 
-def active_kinds() -> list[CaseKind]:
-    return [kind for kind in all_kinds() if kind.active]
-
-
 def kind_labels() -> dict[str, str]:
     return {kind.code: kind.label for kind in all_kinds()}
 
@@ -98,11 +94,13 @@ def customer_status_label(ticket: Ticket) -> str:
 
 
 def customer_status_choices() -> dict[str, str]:
-    """Status codes a customer may filter his cases by, with the wording he is shown (first kind wins)."""
+    """Status codes a customer may filter his cases by (those he is told about), with the wording he is
+    shown (first kind wins)."""
     choices: dict[str, str] = {}
     for kind in all_kinds():
         for row in kind.statuses:
-            choices.setdefault(row.code, row.customer_label)
+            if row.public:
+                choices.setdefault(row.code, row.customer_label)
     return choices
 
 

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
 from app.services import sla
-from app.services.cases import attachment_service, categories, message_service, ticket_service
+from app.services.cases import attachment_service, categories, kinds, message_service, ticket_service
 from app.services.processes import forms
 from app.services.sla.state import SlaState
 from app.services.transaction import transaction
@@ -97,7 +97,7 @@ def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
     state = {
         "number": view.ticket.number,
         "status": view.ticket.status,
-        "status_label": view.ticket.customer_status_label,
+        "status_label": kinds.customer_status_label(view.ticket),
         "events": [{"id": e.id, "at": e.created_at.isoformat(), "message": e.message} for e in view.events],
         "tasks": [{"id": t.id, "title": t.title} for t in view.tasks],
         "waiting_reply": view.waiting_reply,

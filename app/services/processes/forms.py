@@ -1,8 +1,9 @@
 """Task forms: JSON Schemas in ``forms/``, validated field by field with Spanish messages.
 
 A field may take its choices from data instead of listing them: ``"x-options": "categories"`` gets a
-``oneOf`` of the active category leaves of the ticket's kind (code and label) each time the form is shown
-or validated, so the taxonomy an admin edits is the one the form offers.
+``oneOf`` of the active category leaves of the ticket's kind (``const`` the code, ``title`` the label,
+``x-group`` the branch above it) each time the form is shown or validated, so the taxonomy an admin edits
+is the one the form offers.
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from app.errors import DeployError, NotFound, ValidationFailed
 from app.i18n import _
 from app.services.cases import categories
 
-# What ``"x-options"`` may name, and where the choices come from: {code: label} for a kind of case.
-OPTION_SOURCES = {"categories": categories.leaf_choices}
+# What ``"x-options"`` may name, and where the choices come from: ``oneOf`` entries for a kind of case.
+OPTION_SOURCES = {"categories": categories.leaf_options}
 
 _MESSAGES = {
     "required": lambda e: _("This field is required."),
@@ -108,7 +109,7 @@ def _with_options(schema: dict, kind: str | None) -> dict:
     for source, field in option_fields(schema):
         if source not in OPTION_SOURCES:
             raise LookupError(f"x-options {source!r} is not one of {sorted(OPTION_SOURCES)}")
-        field["oneOf"] = [{"const": code, "title": label} for code, label in OPTION_SOURCES[source](kind).items()]
+        field["oneOf"] = OPTION_SOURCES[source](kind)
     return schema
 
 
