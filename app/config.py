@@ -20,6 +20,7 @@ class Config:
         "Técnico": "technician",
         "Cliente": "customer",
         "Supervisor": "supervisor",
+        "Área responsable": "technician",  # a follow-up's answer: staff of the responsible team
     }
     # Roles that may complete a customer-lane task on the customer's behalf (a call, a survey by phone).
     ON_BEHALF_ROLES = ("supervisor", "admin")

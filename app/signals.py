@@ -14,6 +14,10 @@ ticket_assigned = _events.signal("ticket-assigned", doc="Team/technician set; kw
 ticket_escalated = _events.signal("ticket-escalated", doc="Overdue work escalated; kwargs: reason.")
 sla_warning = _events.signal("sla-warning", doc="The warning share of the resolution time passed; kwargs: due_at.")
 ticket_closed = _events.signal("ticket-closed", doc="Ticket formally closed with its internal report.")
+ticket_merged = _events.signal(
+    "ticket-merged", doc="A duplicate was merged into its original; sender: the duplicate; kwargs: original, actor.")
+incident_finalized = _events.signal(
+    "incident-finalized", doc="An incident was set to FINALIZADO; kwargs: managers (users to tell), resolution.")
 task_ready = _events.signal("task-ready", doc="A user task became READY; kwargs: task (HumanTask).")
 task_completed = _events.signal("task-completed", doc="A user task was completed; kwargs: task, actor, on_behalf_of.")
 workflow_failed = _events.signal("workflow-failed", doc="A service task failed; kwargs: instance, error.")

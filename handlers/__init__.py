@@ -8,11 +8,22 @@ def connect_subscribers() -> None:
     global _connected
     if _connected:
         return
-    from handlers import crm, inbox, notifications, tickets, timeline  # noqa: F401 - registration side effects
+    from handlers import (  # noqa: F401 - registration side effects
+        answers,
+        crm,
+        followups,
+        inbox,
+        incidents,
+        links,
+        notifications,
+        tickets,
+        timeline,
+    )
 
     notifications.connect()
     timeline.connect()
     inbox.connect()
+    answers.connect()
     _connected = True
 
 

@@ -17,6 +17,8 @@ def connect() -> None:
     signals.ticket_status_changed.connect(on_status_changed)
     signals.ticket_assigned.connect(on_ticket_assigned)
     signals.ticket_escalated.connect(on_ticket_escalated)
+    signals.ticket_merged.connect(on_ticket_merged)
+    signals.incident_finalized.connect(on_incident_finalized)
 
 
 def _customer_address(ticket: Ticket) -> str:
@@ -39,12 +41,13 @@ def email_staff(ticket: Ticket, users: list[User], template: str, **context) -> 
 
 
 def on_ticket_opened(ticket: Ticket, **_kw) -> None:
-    email_customer(ticket, ["ticket_received.txt"])
+    email_customer(ticket, [f"{ticket.kind}/ticket_received.txt", "ticket_received.txt"])
 
 
 def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
     if public and old != new and _wants_status_mail(ticket):
-        email_customer(ticket, [f"status_{new}.txt", "status_changed.txt"],
+        email_customer(ticket, [f"{ticket.kind}/status_{new}.txt", f"{ticket.kind}/status_changed.txt",
+                                f"status_{new}.txt", "status_changed.txt"],
                        status=CaseStatus.of(ticket.kind, new), note=note)
 
 
@@ -65,3 +68,14 @@ def on_ticket_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
     supervisors = [u for u in db.session.scalars(select(User).where(User.active))
                    if "supervisor" in u.roles and (ticket.team is None or ticket.team.code in u.team_codes)]
     email_staff(ticket, supervisors, "staff_escalated.txt", reason=reason)
+
+
+def on_ticket_merged(duplicate: Ticket, *, original: Ticket, **_kw) -> None:
+    """The customer is told which number to follow (whatever his status-mail preference: it is new)."""
+    email_customer(duplicate, ["ticket_merged.txt"], original=original)
+
+
+def on_incident_finalized(ticket: Ticket, *, managers: list[User], resolution: str, **_kw) -> None:
+    """FINALIZADO reaches the person responsible for incident management (the customer hears of it through
+    the status change)."""
+    email_staff(ticket, managers, "incident_finalized_manager.txt", resolution=resolution)

@@ -6,12 +6,18 @@ from app.api.parsing import json_body
 from app.api.security import token_required
 from app.schemas.tickets import CustomerMessageSchema, TicketCreateSchema, TicketSchema
 from app.services.cases import message_service, ticket_service
+from app.services.incidents import registration
 
 
 @bp.post("/tickets")
 @token_required
 def create_ticket(user):
-    """Open a case of any active kind (``kind``, a complaint by default) and start the kind's process.
+    """Open a complaint or an incident and start its lifecycle.
+
+    An incident (``"kind": "incident"``) carries its device (brand, model, serial/IMEI, faults). When the
+    customer already has an open incident on the same device or service and of the same category, the
+    answer is 409 with ``errors.duplicate_of``: send again with ``confirm_new`` (it is new) or ``add_to``
+    (the report joins the open incident: 200 with that incident).
     ---
     post:
       tags: [tickets]
@@ -21,6 +27,11 @@ def create_ticket(user):
           application/json:
             schema: TicketCreateSchema
       responses:
+        200:
+          description: Incident with ``add_to``, the open incident the report was added to.
+          content:
+            application/json:
+              schema: TicketSchema
         201:
           description: The new ticket, with its number, status and open tasks.
           headers:
@@ -30,9 +41,16 @@ def create_ticket(user):
           content:
             application/json:
               schema: TicketSchema
+        409: Conflict
+        422: ValidationFailed
     """
-    ticket = ticket_service.open_case(actor=user, **json_body(TicketCreateSchema()))
-    return TicketSchema().dump(ticket), 201, {"Location": url_for(".get_ticket", number=ticket.number)}
+    body = json_body(TicketCreateSchema())
+    if body["kind"] == "incident":
+        ticket, created = registration.register(registration.from_fields(body), user)
+    else:
+        ticket, created = ticket_service.open_case(actor=user, **body), True
+    return TicketSchema().dump(ticket), 201 if created else 200, {"Location": url_for(".get_ticket",
+                                                                                      number=ticket.number)}
 
 
 @bp.get("/tickets/<number>")

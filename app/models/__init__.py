@@ -1,8 +1,12 @@
 """All models, importable from one place (Alembic autogenerate sees them through here)."""
+from app.models.answer import TicketAnswer
 from app.models.attachment import Attachment
 from app.models.business_calendar import BusinessCalendar, BusinessHours, CalendarDayOff, SlaPauseStatus
 from app.models.case import CHANNEL_LABELS, CHANNELS, PRIORITIES, CaseKind, CaseStatus, Category
 from app.models.customer_account import NOTIFY_CHOICES, CustomerAccount, CustomerSession
+from app.models.followup import FollowUp, FollowupSubject, LineOfBusiness
+from app.models.incident import IncidentDetail, IncidentEscalation
+from app.models.link import TicketLink
 from app.models.mail import AutoReplyLog, InboundMessage, ProvisionalCustomer
 from app.models.notification import Notification, StaffSession
 from app.models.outbox import OutboxMessage
@@ -12,11 +16,12 @@ from app.models.task_index import ix_human_task_open_created, ix_human_task_open
 from app.models.ticket import Ticket, TicketEvent
 
 __all__ = [
-    "ApiToken", "Attachment", "AutoReplyLog", "BusinessCalendar", "BusinessHours", "CalendarDayOff",
-    "CHANNELS", "CHANNEL_LABELS", "CaseKind", "CaseStatus", "Category",
-    "Customer", "CustomerAccount",
+    "ApiToken", "Attachment", "AutoReplyLog", "BusinessCalendar", "BusinessHours", "CalendarDayOff", "CHANNELS",
+    "CHANNEL_LABELS", "CaseKind", "CaseStatus", "Category", "Customer", "CustomerAccount",
     "CustomerInteraction", "CustomerSession", "NOTIFY_CHOICES",
-    "HumanTask", "InboundMessage", "Notification", "OutboxMessage", "PRIORITIES", "ProcessVersion",
-    "ProvisionalCustomer", "ROLES", "SlaPauseStatus", "StaffSession", "Team", "Ticket", "TicketEvent", "User",
+    "HumanTask", "InboundMessage", "IncidentDetail", "IncidentEscalation", "Notification", "OutboxMessage",
+    "PRIORITIES", "ProcessVersion", "ProvisionalCustomer", "ROLES", "SlaPauseStatus", "StaffSession", "Team", "Ticket",
+    "TicketEvent", "TicketLink", "User",
     "WorkflowInstance", "team_members",
+    "FollowUp", "FollowupSubject", "LineOfBusiness", "TicketAnswer",
 ]

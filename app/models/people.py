@@ -81,6 +81,9 @@ class Customer(db.Model):
     address: Mapped[str] = mapped_column(Text, default="")
     phone: Mapped[str] = mapped_column(String(40), default="", index=True)
     email: Mapped[str] = mapped_column(String(254), default="", index=True)
+    # The line of business of his service (``LineOfBusiness.code``); none for a person with no service
+    # (e.g. someone who reports debt mail meant for somebody else).
+    service_line: Mapped[str | None] = mapped_column(String(30))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 

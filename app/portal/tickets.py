@@ -10,6 +10,9 @@ from app.i18n import _
 from app.portal import bp, limit
 from app.portal.auth import customer_id, login_required
 from app.services.cases import kinds, portal_service
+from app.services.incidents import device as incident_device
+from app.services.incidents import portal as incident_portal
+from app.services.incidents.registration import DuplicateFound
 from app.staff import schema_form
 
 
@@ -60,6 +63,32 @@ def new_ticket():
               ("service_address", "category", "description", "preferred_contact", "contact")}
     return render_template("portal/new.html", values=values, errors=errors,
                            categories=portal_service.complaint_categories()), 422 if errors else 200
+
+
+@bp.route("/incidents/new", methods=["GET", "POST"])
+@login_required
+@limit("PORTAL_LIMIT_NEW_TICKET")
+def new_incident():
+    """Register an incident (device, faults, files); an open one of the same device is offered to add to."""
+    form, errors, duplicates = request.form, {}, []
+    if request.method == "POST":
+        files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
+        try:
+            ticket, created = incident_portal.register(customer_id(), form.to_dict(), form.getlist("faults"), files,
+                                                       add_to=form.get("add_to", ""))
+        except DuplicateFound as err:
+            duplicates = err.open_incidents
+        except ValidationFailed as err:
+            errors = err.errors or {"description": [err.message]}
+        else:
+            if not created:
+                return redirect(url_for("portal.ticket", ref=ticket.number, added=1))
+            return render_template("portal/new_done.html", ticket=ticket), 201
+    values = {k: form.get(k, "") for k in ("category", "description", "equipment_brand", "equipment_model",
+                                           "device_serial", "fault_notes")}
+    return render_template("portal/incident_new.html", values=values, errors=errors, duplicates=duplicates,
+                           chosen_faults=form.getlist("faults"), faults=incident_device.fault_choices(),
+                           categories=incident_portal.categories_for_customers()), 422 if errors else 200
 
 
 @bp.get("/tickets/<ref>")

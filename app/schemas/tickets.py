@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from marshmallow import fields, post_load
+from marshmallow import ValidationError, fields, post_load, validates_schema
 
+from app.i18n import _l
 from app.models import CHANNELS, PRIORITIES
 from app.schemas.base import ApiSchema, TeamRefSchema, UserRefSchema, derived, email, itself, one_of, string
+from app.schemas.followups import AnswerSchema
+from app.schemas.incidents import IncidentSchema
+from app.schemas.links import LinkSchema
 from app.schemas.tasks import TaskSchema
 from app.services import sla
-from app.services.cases import ticket_service
+from app.services.cases import answers, links, ticket_service
 
 
 class NewCustomerSchema(ApiSchema):
@@ -43,6 +47,24 @@ class TicketCreateSchema(ApiSchema):
     priority = one_of(PRIORITIES, metadata={"description": "As the customer reports it; the DMN decides."})
     category = string(40, metadata={"description": "A leaf code of the category taxonomy that the kind may "
                                                    "use. Usually left to the agent who validates the case."})
+    # Incidents: the device and its faults (forms/incidencia_registro.schema.json), and the duplicate check.
+    device_serial = string(80, metadata={"description": "Incident: serial number or IMEI."})
+    faults = fields.List(fields.String(), metadata={"description": "Incident: fault codes from the registration form."})
+    fault_notes = string(2000, metadata={"description": "Incident: other faults, free text."})
+    confirm_new = fields.Boolean(metadata={
+        "description": "Incident: the customer has an open incident on the same device (409 names it) and this "
+                       "one is new all the same."})
+    add_to = string(20, metadata={"description": "Incident: add this report to that open incident instead (200)."})
+
+    @validates_schema
+    def incident_fields_only_for_incidents(self, data: dict, **_kw) -> None:
+        if data.get("kind") != "incident":
+            for name in INCIDENT_FIELDS:
+                if name in data:
+                    raise ValidationError(_l("Only for incidents."), name)
+
+
+INCIDENT_FIELDS = ("device_serial", "faults", "fault_notes", "confirm_new", "add_to")
 
 
 class StatusSchema(ApiSchema):
@@ -114,6 +136,8 @@ class TicketSchema(ApiSchema):
     first_responded_at = fields.AwareDateTime(allow_none=True)
     sla_due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Resolution deadline."})
     sla = derived(fields.Nested(SlaSchema), sla.state)
+    answer = derived(fields.Nested(AnswerSchema, allow_none=True, metadata={
+        "description": "The responsible area's answer (newest), if any."}), answers.answer_of)
     estimated_resolution_at = fields.AwareDateTime(allow_none=True)
     escalated_at = fields.AwareDateTime(allow_none=True)
     resolved_at = fields.AwareDateTime(allow_none=True)
@@ -123,6 +147,9 @@ class TicketSchema(ApiSchema):
     survey = derived(fields.Nested(SurveySchema), itself)
     timeline = fields.List(fields.Nested(TicketEventSchema), attribute="events")
     open_tasks = fields.List(fields.Nested(TaskSchema))
+    links = derived(fields.List(fields.Nested(LinkSchema), metadata={"description": "Both directions."}),
+                    links.links_of)
+    incident = fields.Nested(IncidentSchema, allow_none=True, metadata={"description": "Incidents only."})
 
 
 class CustomerMessageSchema(ApiSchema):

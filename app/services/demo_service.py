@@ -13,6 +13,7 @@ TEAMS = [
     ("soporte_n1", "Soporte técnico nivel 1"),
     ("campo", "Técnicos de campo"),
     ("redes", "Redes (nivel 2)"),
+    ("gestion_clientes", "Gestión de Clientes"),
 ]
 
 STAFF = [
@@ -22,6 +23,7 @@ STAFF = [
     ("tecnico2", "Teresa Técnica", ["technician"], ["soporte_n1"]),
     ("campo1", "Carlos Campo", ["technician"], ["campo"]),
     ("redes1", "Rita Redes", ["technician"], ["redes"]),
+    ("clientes1", "Gabriela Gestión", ["technician"], ["gestion_clientes"]),
     ("supervisor", "Sofía Supervisora", ["supervisor"], ["soporte_n1", "campo", "redes"]),
     ("aprobador", "Arturo Aprobador", ["approver"], []),
     ("analista", "Alma Analista", ["analyst"], []),
@@ -29,9 +31,12 @@ STAFF = [
 ]
 
 CUSTOMERS = [
-    ("C-1001", "María López", "Av. Universidad 100, Aguascalientes", "4491000001", "maria.lopez@example.com"),
-    ("C-1002", "Juan Pérez", "Calle Madero 25, Aguascalientes", "4491000002", "juan.perez@example.com"),
-    ("C-1003", "Lucía Hernández", "Blvd. Zacatecas 300, Aguascalientes", "4491000003", "lucia.h@example.com"),
+    # number, name, address, phone, e-mail, line of business of the service (processes/followups/)
+    ("C-1001", "María López", "Av. Universidad 100, Aguascalientes", "4491000001", "maria.lopez@example.com",
+     "hogar"),
+    ("C-1002", "Juan Pérez", "Calle Madero 25, Aguascalientes", "4491000002", "juan.perez@example.com", "negocio"),
+    ("C-1003", "Lucía Hernández", "Blvd. Zacatecas 300, Aguascalientes", "4491000003", "lucia.h@example.com",
+     "hogar"),
 ]
 
 
@@ -49,6 +54,7 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
                         teams=[teams[c] for c in team_codes])
             user.set_password(password)
             db.session.add(user)
-        for number, name, address, phone, email in CUSTOMERS:
+        for number, name, address, phone, email, line in CUSTOMERS:
             if not db.session.scalar(select(Customer).where(Customer.number == number)):
-                db.session.add(Customer(number=number, name=name, address=address, phone=phone, email=email))
+                db.session.add(Customer(number=number, name=name, address=address, phone=phone, email=email,
+                                        service_line=line))

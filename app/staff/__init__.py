@@ -5,4 +5,17 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 # The modules register their routes on ``bp``.
-from app.staff import admin, admin_calendars, auth, case_admin, inbox, intake, tasks, tickets, web  # noqa: E402, F401
+from app.staff import (  # noqa: E402, F401
+    admin,
+    admin_calendars,
+    admin_followups,
+    auth,
+    case_admin,
+    followups,
+    inbox,
+    intake,
+    links,
+    tasks,
+    tickets,
+    web,
+)

@@ -68,6 +68,7 @@ def reassign(task_id: str):
 
 
 def _render_task(page, raw=None, errors=None):
+    raw = raw if raw is not None else page.prefill
     return render_template("staff/task.html", page=page, fields=schema_form.fields(page.schema, raw, errors),
                            errors=errors or {}, describe=schema_form.describe)
 

@@ -5,7 +5,7 @@ from flask import Response, flash, redirect, render_template, request, send_file
 
 from app.errors import ValidationFailed
 from app.i18n import _
-from app.services.cases import comment_service, ticket_view_service
+from app.services.cases import answers, comment_service, ticket_view_service
 from app.services.mail import mail_reply_service
 from app.staff import bp
 from app.staff.auth import staff_user
@@ -64,3 +64,11 @@ def reply(number: str):
     else:
         flash(_("Your answer was queued for the customer."), "success")
     return redirect(url_for("staff.ticket", number=number, _anchor="timeline"))
+
+
+@bp.post("/tickets/<number>/answers")
+def mark_answer(number: str):
+    """A staff reply on the timeline becomes the ticket's answer from the responsible area."""
+    answers.mark_reply_as_answer(number, request.form.get("event_id", type=int) or 0, staff_user())
+    flash(_("The reply is now the answer of the ticket."), "success")
+    return redirect(url_for("staff.ticket", number=number, _anchor="answer"))

@@ -69,7 +69,7 @@ def load(instance_id: int) -> tuple[WorkflowInstance, object]:
         select(WorkflowInstance).where(WorkflowInstance.id == instance_id).with_for_update())
     if instance is None:
         raise NotFound(_("No such process instance."))
-    if instance.status == "completed":
+    if instance.status in ("completed", "cancelled"):
         raise Conflict(_("The process of this ticket has already finished."))
     workflow = engine.take_live(instance.id, instance.lock_version)
     if workflow is None:
@@ -127,6 +127,21 @@ def retry(instance_id: int, actor: User | None) -> WorkflowInstance:
     ticket = db.session.get(Ticket, instance.ticket_id)
     _advance(instance, workflow, ticket, actor)
     return instance
+
+
+def cancel_all(ticket: Ticket) -> int:
+    """Stop every unfinished instance of ``ticket`` (it was merged into another): no task, timer or awaited
+    message of it remains. Returns how many were stopped."""
+    instances = db.session.scalars(select(WorkflowInstance).where(
+        WorkflowInstance.ticket_id == ticket.id, WorkflowInstance.status.in_(("running", "error")))
+        .with_for_update()).all()
+    for instance in instances:
+        instance.status, instance.completed_at, instance.state = "cancelled", clock.now(), None
+        instance.next_timer_due = instance.waiting_message = None
+        for row in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                              HumanTask.status == "ready")):
+            row.status = "cancelled"
+    return len(instances)
 
 
 def _deliver(workflow, name: str, payload: dict) -> None:

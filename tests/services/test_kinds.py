@@ -33,7 +33,7 @@ def test_the_seven_natures_are_leaves_of_a_three_level_tree():
     no_service = leaves[0]
     assert no_service.path == ["Servicio de internet", "Conexión", "Sin servicio"]
     assert (no_service.default_team.code, no_service.default_priority) == ("campo", "alta")
-    assert no_service.parent.parent.level == 1 and no_service.kinds == ["complaint"]
+    assert no_service.parent.parent.level == 1 and "complaint" in no_service.kinds  # incidents share it
 
 
 def test_a_case_of_another_kind_takes_its_prefix_and_statuses(trial_kind):
@@ -52,7 +52,7 @@ def test_a_case_of_another_kind_takes_its_prefix_and_statuses(trial_kind):
 def test_a_leaf_named_by_two_kinds_lists_both_and_keeps_the_first_defaults(trial_kind):
     trial_kind()
     leaf = Category.leaf("sin_servicio")
-    assert leaf.kinds == ["complaint", "prueba"]
+    assert leaf.kinds[0] == "complaint" and "prueba" in leaf.kinds  # incidents name it too
     assert (leaf.default_team.code, leaf.default_priority) == ("campo", "alta")
     assert "falla_prueba" not in categories.leaf_choices("complaint")
     assert Category.leaf("falla_prueba").path == ["Pruebas", "Equipo de prueba", "Falla de prueba"]

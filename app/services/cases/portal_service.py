@@ -16,7 +16,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
 from app.services import sla
-from app.services.cases import attachment_service, categories, kinds, message_service, ticket_service
+from app.services.cases import answers, attachment_service, categories, kinds, message_service, ticket_service
 from app.services.processes import forms
 from app.services.sla.state import SlaState
 from app.services.transaction import transaction
@@ -45,6 +45,7 @@ class PortalTicket:
     waiting_reply: bool
     attachments: list[Attachment] = field(default_factory=list)
     sla: SlaState | None = None  # fecha máxima de respuesta, estimated resolution, paused while we wait on him
+    answer: answers.Answer | None = None  # the responsible area's answer, if any
 
 
 def _not_found(ref) -> NotFound:
@@ -88,7 +89,8 @@ def ticket_view(customer_id: int, ref: str) -> PortalTicket:
                                                                TicketEvent.public.is_(True))
                                      .order_by(TicketEvent.id)))
     return PortalTicket(ticket=ticket, events=events, tasks=_customer_tasks(ticket),
-                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket), sla=sla.state(ticket))
+                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket),
+                        answer=answers.answer_of(ticket), sla=sla.state(ticket))
 
 
 def live_state(customer_id: int, ref: str) -> tuple[dict, str]:

@@ -1,7 +1,7 @@
 """The task list and working a task: claim, release, reassign, complete."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -12,6 +12,7 @@ from app.i18n import _
 from app.models import HumanTask, Ticket, User
 from app.services.accounts.permissions import CUSTOMER_ROLE, lane_role, may_reassign, may_work, visible_filter
 from app.services.cases import attachment_service, inbox_service, task_query
+from app.services.incidents import panel
 from app.services.processes import forms
 from app.services.transaction import transaction
 from app.workflow import runtime
@@ -134,6 +135,8 @@ class TaskPage:
     may_reassign: bool
     candidates: list[User]
     sla: str | None  # overdue | due_soon | on_time
+    incident: panel.IncidentPanel | None = None  # an incident's device, level and similar resolved incidents
+    prefill: dict = field(default_factory=dict)  # form values taken from the case's work
 
 
 def search_tasks(user: User, query: task_query.TaskQuery) -> task_query.Page:
@@ -148,11 +151,13 @@ def task_page(task_id: str, user: User) -> TaskPage:
         .options(joinedload(HumanTask.completed_by)).order_by(HumanTask.completed_at)))
     customer_lane = lane_role(task.lane) == CUSTOMER_ROLE
     kind = task.ticket.kind
-    return TaskPage(task=task, schema=forms.load_schema(task.form, kind), ticket=task.ticket,
+    schema = forms.load_schema(task.form, kind)
+    return TaskPage(task=task, schema=schema, ticket=task.ticket,
                     earlier=[(t, forms.load_schema(t.form, kind)) for t in earlier],
                     on_behalf_of=task.ticket.customer.name if customer_lane else None,
                     may_work=may_work(user, task), may_reassign=may_reassign(user),
-                    candidates=_candidates(task) if may_reassign(user) else [], sla=task_query.sla_now(task.due_at))
+                    candidates=_candidates(task) if may_reassign(user) else [], sla=task_query.sla_now(task.due_at),
+                    incident=panel.of(task.ticket), prefill=panel.prefill(task.ticket, schema))
 
 
 def reassign(task_id: str, username: str, actor: User) -> HumanTask:

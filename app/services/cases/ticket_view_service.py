@@ -14,8 +14,11 @@ from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, Wor
 from app.models.attachment import Attachment
 from app.services import sla
 from app.services.accounts.permissions import may_see_ticket, visible_filter
-from app.services.cases import attachment_service, categories
+from app.services.cases import answers, attachment_service, categories, links
 from app.services.cases.ticket_service import get_ticket
+from app.services.followups import analysis
+from app.services.followups.analysis import Analysis
+from app.services.incidents import panel
 from app.services.sla.state import SlaState
 
 
@@ -40,6 +43,10 @@ class TicketPage:
     customer_email: str
     sla: SlaState  # response and resolution against their targets (app/services/sla)
     category: str | None  # the label of the ticket's category (a leaf of the taxonomy)
+    followup: Analysis  # its answer, maximum response date and follow-ups (or, for a follow-up, its earlier one)
+    answer_events: set[int]  # staff replies already marked as the ticket's answer
+    links: list = field(default_factory=list)  # links.LinkView, both directions
+    incident: panel.IncidentPanel | None = None
 
 
 def visible_ticket(number: str, user: User) -> Ticket:
@@ -63,7 +70,9 @@ def ticket_page(number: str, user: User) -> TicketPage:
                       attachments=attachment_service.of_ticket(ticket),
                       customer_email=ticket.contact_email or ticket.customer.email,
                       sla=sla.state(ticket),
-                      category=categories.leaf_label(ticket.category))
+                      category=categories.leaf_label(ticket.category),
+                      followup=analysis.analyze(ticket), answer_events=answers.marked_events(ticket),
+                      links=links.links_of(ticket), incident=panel.of(ticket))
 
 
 def attachment_download(number: str, attachment_id: int, user: User) -> tuple[Attachment, Path]:

@@ -35,6 +35,7 @@ from app.mail.parse import ParsedMail, fallback_key, key_of, parse
 from app.models import Customer, HumanTask, OutboxMessage, Ticket, User, WorkflowInstance
 from app.models.mail import AutoReplyLog, InboundMessage, ProvisionalCustomer
 from app.services.cases import attachment_service, message_service, ticket_service
+from app.services.incidents import mail_rule, registration
 from app.services.transaction import transaction
 from handlers import mail as mail_templates
 from handlers import outbox, timeline
@@ -303,9 +304,26 @@ def _create(row: InboundMessage, mail: ParsedMail, foreign: Ticket | None) -> st
     else:
         customer = None
         details["customer"] = ticket_service.NewCustomer(name=(mail.from_name or address)[:160], email=address)
-    ticket = ticket_service.open_complaint(**details)  # joins this transaction: one commit for all of it
+    if mail_rule.kind_of_mail(mail.subject or "", _text(mail)) == "incident":
+        ticket = _register_incident(details, _text(mail))
+    else:
+        ticket = ticket_service.open_complaint(**details)  # joins this transaction: one commit for all of it
     _link_new_ticket(row.id, mail, customer is None, foreign, ticket)
     return "created"
+
+
+def _register_incident(details: dict, text: str) -> Ticket:
+    """An e-mail about a device fault: an incident; if the customer has it open, the mail joins it."""
+    reg = registration.Registration(
+        channel="email", description=details["description"], customer_number=details.get("customer_number"),
+        customer=details.get("customer"), device=mail_rule.device_in_mail(text),
+        details={"contact_email": details["contact_email"]})
+    try:
+        ticket, _created = registration.register(reg, actor=None)
+    except registration.DuplicateFound as err:
+        reg.add_to = err.open_incidents[0].number
+        ticket, _created = registration.register(reg, actor=None)
+    return ticket
 
 
 def match_customer(address: str) -> Customer | None:

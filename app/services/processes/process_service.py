@@ -12,6 +12,8 @@ from app.extensions import db
 from app.i18n import _
 from app.models import ProcessVersion, User
 from app.services.cases import categories, kinds
+from app.services.followups import lines as lines_of_business
+from app.services.followups import subjects as followup_subjects
 from app.services.processes import forms
 from app.services.sla import calendar as sla_calendar
 from app.services.transaction import transaction
@@ -34,6 +36,8 @@ def deploy_directory(directory: str) -> list[DeployResult]:
     files = {p.name: p.read_bytes() for p in sorted(Path(directory).iterdir())
              if p.suffix in (".bpmn", ".dmn") and p.is_file()}
     with transaction():
+        followup_subjects.load(directory)  # before the kinds: it adds the teams their categories name
+        lines_of_business.load(directory)
         results = _deploy(files, kinds.read_kind_files(directory))
         sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
     return results
