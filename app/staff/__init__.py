@@ -13,6 +13,7 @@ from app.staff import (  # noqa: E402, F401
     case_admin,
     followups,
     inbox,
+    incident_intake,
     intake,
     links,
     tasks,

@@ -89,8 +89,8 @@ def ticket_view(customer_id: int, ref: str) -> PortalTicket:
                                                                TicketEvent.public.is_(True))
                                      .order_by(TicketEvent.id)))
     return PortalTicket(ticket=ticket, events=events, tasks=_customer_tasks(ticket),
-                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket),
-                        answer=answers.answer_of(ticket), sla=sla.state(ticket))
+                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket), sla=sla.state(ticket),
+                        answer=answers.answer_of(ticket))
 
 
 def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
