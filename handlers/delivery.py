@@ -71,7 +71,7 @@ def envelope(message: OutboxMessage, ticket: Ticket | None, thread_root: str | N
 
 def send(env: Envelope, config: dict) -> None:
     """Deliver ``env``; raise ``DeliveryError`` (retry later) or ``Undeliverable`` (give up)."""
-    senders = {"email": send_email, "crm": post_crm}
+    senders = {"email": send_email, "crm": post_crm, "billing": post_billing}
     if env.channel not in senders:
         raise Undeliverable(f"unknown outbox channel {env.channel!r}")
     senders[env.channel](env, config)
@@ -145,6 +145,17 @@ def post_crm(env: Envelope, config: dict) -> None:
         raise DeliveryError(f"CRM {url}: {err}") from err
     if not 200 <= response.status_code < 300:
         raise DeliveryError(f"CRM {url}: HTTP {response.status_code} {response.text[:200]}")
+
+
+def post_billing(env: Envelope, config: dict) -> None:
+    """A credit note or adjustment request of an approved claim line, to the billing system."""
+    try:
+        response = requests.post(env.recipient, json=env.payload, timeout=float(config.get("BILLING_TIMEOUT", 5)),
+                                 headers={"Idempotency-Key": f"outbox-{env.outbox_id}"})
+    except requests.RequestException as err:
+        raise DeliveryError(f"billing {env.recipient}: {err}") from err
+    if not 200 <= response.status_code < 300:
+        raise DeliveryError(f"billing {env.recipient}: HTTP {response.status_code} {response.text[:200]}")
 
 
 def note_sent(env: Envelope, ticket: Ticket | None) -> None:

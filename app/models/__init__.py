@@ -1,8 +1,17 @@
 """All models, importable from one place (Alembic autogenerate sees them through here)."""
 from app.models.answer import TicketAnswer
 from app.models.attachment import Attachment
+from app.models.billing import (
+    DOCUMENT_TYPES,
+    BillingDocument,
+    BillingDocumentLine,
+    BillingRequest,
+    ServiceChangeOrder,
+    ServiceChangeOrderType,
+)
 from app.models.business_calendar import BusinessCalendar, BusinessHours, CalendarDayOff, SlaPauseStatus
 from app.models.case import CHANNEL_LABELS, CHANNELS, PRIORITIES, CaseKind, CaseStatus, Category
+from app.models.claim import Claim, ClaimLine, ClaimLineVersion, ClaimReason
 from app.models.customer_account import NOTIFY_CHOICES, CustomerAccount, CustomerSession
 from app.models.followup import FollowUp, FollowupSubject, LineOfBusiness
 from app.models.incident import IncidentDetail, IncidentEscalation
@@ -24,4 +33,6 @@ __all__ = [
     "TicketEvent", "TicketLink", "User",
     "WorkflowInstance", "team_members",
     "FollowUp", "FollowupSubject", "LineOfBusiness", "TicketAnswer",
+    "BillingDocument", "BillingDocumentLine", "BillingRequest", "Claim", "ClaimLine", "ClaimLineVersion",
+    "ClaimReason", "DOCUMENT_TYPES", "ServiceChangeOrder", "ServiceChangeOrderType",
 ]

@@ -9,6 +9,7 @@ from app.staff import (  # noqa: E402, F401
     admin,
     admin_followups,
     auth,
+    claims,
     followups,
     inbox,
     intake,

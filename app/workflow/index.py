@@ -24,7 +24,8 @@ from app.workflow.engine import SCRIPT_ENGINE
 log = logging.getLogger(__name__)
 _JINJA = SandboxedEnvironment(autoescape=False)  # plain text; pages escape it when they show it
 
-PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee", "due_at": "dueAt"}
+PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee", "due_at": "dueAt",
+                        "excluded_user": "excludedUser"}
 
 
 def sync_index(instance, workflow, ticket) -> None:
@@ -48,7 +49,6 @@ def _new_row(instance, task, ticket) -> HumanTask:
     spec = task.task_spec
     props = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
     values = {field: _evaluate(task, props.get(prop)) for field, prop in PROPERTY_EXPRESSIONS.items()}
-    assignee = values["assignee"] and db.session.scalar(select(User).where(User.username == values["assignee"]))
     return HumanTask(
         id=str(task.id),
         instance_id=instance.id,
@@ -58,12 +58,17 @@ def _new_row(instance, task, ticket) -> HumanTask:
         title=spec.bpmn_name or spec.bpmn_id,
         lane=spec.lane,
         candidate_team=values["candidate_team"],
-        assignee_id=assignee.id if assignee else None,
+        assignee_id=_user_id(values["assignee"]),
+        excluded_user_id=_user_id(values["excluded_user"]),
         form=props.get("formJsonSchemaFilename"),
         instructions=_instructions(task),
         priority=ticket.priority,
         due_at=_as_datetime(values["due_at"]),
     )
+
+
+def _user_id(username) -> int | None:
+    return db.session.scalar(select(User.id).where(User.username == username)) if username else None
 
 
 def _instructions(task) -> str | None:

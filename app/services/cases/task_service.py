@@ -114,6 +114,8 @@ def _ready_task_for_update(task_id: str, user: User) -> HumanTask:
 
 
 def _check_may_work(user: User, task: HumanTask) -> None:
+    if task.excluded_user_id is not None and task.excluded_user_id == user.id:
+        raise Forbidden(_("You may not decide this task: you created this case."))
     if not may_work(user, task):
         raise Forbidden(_("You may not work tasks of the lane %(lane)s.", lane=task.lane or "-"))
 
