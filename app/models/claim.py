@@ -58,13 +58,10 @@ class Claim(db.Model):
     reason_code: Mapped[str] = mapped_column(ForeignKey("claim_reason.code"))
     notes: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(20))
-    # The call's ticket when the claim was taken on the phone (until ticket links exist).
-    origin_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id", ondelete="SET NULL"))
     change_order_id: Mapped[int | None] = mapped_column(ForeignKey("service_change_order.id"))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    ticket: Mapped[Ticket] = relationship(foreign_keys=[ticket_id])
-    origin_ticket: Mapped[Ticket | None] = relationship(foreign_keys=[origin_ticket_id])
+    ticket: Mapped[Ticket] = relationship()
     reason: Mapped[ClaimReason] = relationship()
     lines: Mapped[list[ClaimLine]] = relationship(
         back_populates="claim", order_by="ClaimLine.position", cascade="all, delete-orphan")

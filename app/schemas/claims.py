@@ -131,7 +131,8 @@ class ClaimSummarySchema(ApiSchema):
     customer = derived(fields.Dict(), lambda c: {"number": c.ticket.customer.number, "name": c.ticket.customer.name})
     channel = derived(fields.String(), lambda c: c.ticket.channel)
     origin = fields.String(metadata={"enum": list(CLAIM_ORIGINS)})
-    call_ticket = derived(fields.String(allow_none=True), lambda c: c.origin_ticket.number if c.origin_ticket else None)
+    call_ticket = derived(fields.String(allow_none=True),
+                          lambda c: getattr(claim_service.call_ticket_of(c), "number", None))
     document_type = fields.String(allow_none=True)
     document_number = fields.String(allow_none=True)
     reason_code = fields.String()

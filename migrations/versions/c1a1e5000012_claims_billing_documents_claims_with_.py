@@ -131,11 +131,9 @@ def upgrade():
     sa.Column('reason_code', sa.String(length=40), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('origin', sa.String(length=20), nullable=False),
-    sa.Column('origin_ticket_id', sa.Integer(), nullable=True),
     sa.Column('change_order_id', sa.Integer(), nullable=True),
     sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['change_order_id'], ['service_change_order.id'], name=op.f('fk_claim_change_order_id_service_change_order')),
-    sa.ForeignKeyConstraint(['origin_ticket_id'], ['ticket.id'], name=op.f('fk_claim_origin_ticket_id_ticket'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['reason_code'], ['claim_reason.code'], name=op.f('fk_claim_reason_code_claim_reason')),
     sa.ForeignKeyConstraint(['ticket_id'], ['ticket.id'], name=op.f('fk_claim_ticket_id_ticket'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_claim'))

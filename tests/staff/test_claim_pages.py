@@ -99,7 +99,7 @@ def test_a_claim_from_a_call_is_linked_to_the_calls_ticket(staff):
         "reason_code": "cobro_indebido", "concept": "Cargo de instalación no contratado", "amount": "350.00"})
     number = re.search(r"/staff/claims/(R-[\d-]+)", response.headers["Location"]).group(1)
     claim = claim_service.get_claim(number)
-    assert (claim.origin, claim.origin_ticket.number) == ("call", call.number)
+    assert (claim.origin, claim_service.call_ticket_of(claim).number) == ("call", call.number)
     page = agent.get(f"/staff/claims/{number}").get_data(True)
     assert f'href="/staff/tickets/{call.number}"' in page and "desde una llamada" in page
 

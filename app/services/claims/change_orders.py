@@ -23,7 +23,7 @@ from app.services.claims.billing_port import Document
 from app.services.claims.documents import customer_by_number, require_claims_staff
 from app.services.claims.lines import LineInput
 from app.services.transaction import transaction
-from handlers.timeline import add_event
+from handlers.links import add_link
 
 GENERATES = ("service_order", "claim")
 
@@ -99,11 +99,8 @@ def open_repair_ticket(order_number: str, description: str, actor: User) -> Tick
                                           customer_number=order.customer.number)
         source["repair_ticket"] = ticket.number
         order.source = source
-        claim_number = source.get("claim")
-        if claim_number:
-            claim = claim_service.get_claim(claim_number)
-            note = _("Repair ticket %(ticket)s opened from service order %(order)s of claim %(claim)s.",
-                     ticket=ticket.number, order=order.number, claim=claim_number)
-            add_event(claim.ticket, "repair_ticket_opened", note, actor=actor, data={"ticket": ticket.number})
-            add_event(ticket, "repair_ticket_opened", note, actor=actor, data={"claim": claim_number})
+        if source.get("claim"):
+            claim = claim_service.get_claim(source["claim"])
+            add_link(ticket, claim.ticket, "origen", actor,
+                     note=_("Service order %(order)s of the claim.", order=order.number))
     return ticket

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.errors import Unavailable
-from app.models import Claim, ClaimLine, ClaimLineVersion, ClaimReason, Customer, User
+from app.models import Claim, ClaimLine, ClaimLineVersion, ClaimReason, Customer, Ticket, User
 from app.services.cases import portal_service, ticket_view_service
 from app.services.claims import claims as claim_service
 from app.services.claims import lines as claim_lines
@@ -35,6 +35,7 @@ class ClaimPage:
     document: Document | None
     reasons: list[ClaimReason]
     ticket_page: ticket_view_service.TicketPage | None  # staff only: diagram, tasks, timeline
+    call_ticket: Ticket | None = None  # the call's ticket it was taken on ("origen" link)
     events: list = field(default_factory=list)  # the customer's: the public timeline (decisions and reasons)
 
 
@@ -64,7 +65,7 @@ def _page(claim: Claim, ticket_page) -> ClaimPage:
                               sendable=not closed and claim_lines.sendable(line),
                               cancellable=not closed and line.status in ("draft", "pending")))
     return ClaimPage(claim=claim, lines=views, document=_document(claim), reasons=claim_service.reasons(),
-                     ticket_page=ticket_page)
+                     ticket_page=ticket_page, call_ticket=claim_service.call_ticket_of(claim))
 
 
 def _document(claim: Claim) -> Document | None:

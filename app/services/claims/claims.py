@@ -13,13 +13,14 @@ from app import clock
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import Claim, ClaimLine, ClaimReason, Customer, HumanTask, Ticket, User
+from app.models import Claim, ClaimLine, ClaimReason, Customer, HumanTask, Ticket, TicketLink, User
 from app.models.claim import CLAIM_ORIGINS
 from app.services.cases import ticket_service
 from app.services.claims import lines as claim_lines
 from app.services.claims.billing_port import Document
 from app.services.claims.documents import customer_by_number, customer_document, require_claims_staff
 from app.services.transaction import transaction
+from handlers.links import add_link
 from handlers.tickets import change_status
 
 
@@ -72,10 +73,11 @@ def create_claim(data: ClaimInput, actor: User | None, customer: Customer | None
             customer_number=customer.number, category=None)
         claim = Claim(ticket=ticket, document_type=document.doc_type if document else None,
                       document_number=document.number if document else None, reason_code=data.reason_code,
-                      notes=(data.notes or "").strip(), origin=data.origin,
-                      origin_ticket_id=call_ticket.id if call_ticket else None)
+                      notes=(data.notes or "").strip(), origin=data.origin)
         db.session.add(claim)
         db.session.flush()
+        if call_ticket is not None:
+            add_link(ticket, call_ticket, "origen", actor)
         for position, line_data in enumerate(picked, 1):
             line = claim_lines.build_line(claim, position, line_data, document, data.reason_code, errors,
                                           f"lines.{position - 1}")
@@ -110,6 +112,12 @@ def _description(data: ClaimInput, document: Document | None) -> str:
 def staff_claim(number: str, actor: User) -> Claim:
     require_claims_staff(actor)
     return get_claim(number)
+
+
+def call_ticket_of(claim: Claim) -> Ticket | None:
+    """The call's ticket the claim was taken on (its "origen" link)."""
+    return db.session.scalar(select(Ticket).join(TicketLink, TicketLink.target_id == Ticket.id).where(
+        TicketLink.ticket_id == claim.ticket_id, TicketLink.link_type == "origen"))
 
 
 def get_claim(number: str, customer: Customer | None = None) -> Claim:

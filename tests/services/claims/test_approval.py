@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app import clock
 from app.errors import Conflict
 from app.extensions import db
-from app.models import BillingDocument, ClaimLineVersion, OutboxMessage, Ticket, TicketEvent
+from app.models import BillingDocument, ClaimLineVersion, OutboxMessage, Ticket, TicketEvent, TicketLink
 from app.services.cases import task_service, timer_service
 from app.services.claims import change_orders
 from app.services.claims import claims as claim_service
@@ -117,8 +117,8 @@ def test_a_claim_about_the_service_opens_a_service_order_that_opens_a_repair_tic
 
     repair = change_orders.open_repair_ticket(order.number, "Revisar el nodo de la colonia.", user("agente"))
     assert repair.kind == "complaint" and repair.number.startswith("Q-")
-    linked = db.session.scalars(select(TicketEvent.ticket_id).where(TicketEvent.kind == "repair_ticket_opened")).all()
-    assert sorted(linked) == sorted([ticket.id, repair.id])
+    link = db.session.scalar(select(TicketLink).where(TicketLink.ticket_id == repair.id))
+    assert (link.link_type, link.target_id) == ("origen", ticket.id)  # the repair originated in the claim
     try:
         change_orders.open_repair_ticket(order.number, "", user("agente"))
     except Conflict as err:
