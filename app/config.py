@@ -21,6 +21,7 @@ class Config:
         "Cliente": "customer",
         "Supervisor": "supervisor",
         "Área responsable": "technician",  # a follow-up's answer: staff of the responsible team
+        "Aprobador": "approver",
     }
     # Roles that may complete a customer-lane task on the customer's behalf (a call, a survey by phone).
     ON_BEHALF_ROLES = ("supervisor", "admin")
@@ -41,6 +42,10 @@ class Config:
     CRM_ADAPTER = os.environ.get("CRM_ADAPTER", "builtin")
     CRM_URL = os.environ.get("CRM_URL", "")
     CRM_TIMEOUT = float(os.environ.get("CRM_TIMEOUT", "5"))
+    # Billing port (claims): "builtin" keeps documents in our database; "http" reads them from BILLING_URL.
+    BILLING_ADAPTER = os.environ.get("BILLING_ADAPTER", "builtin")
+    BILLING_URL = os.environ.get("BILLING_URL", "")
+    BILLING_TIMEOUT = float(os.environ.get("BILLING_TIMEOUT", "5"))
 
     # Background worker: Huey on SQLite by default, Redis when REDIS_URL is set.
     REDIS_URL = os.environ.get("REDIS_URL", "")
