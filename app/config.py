@@ -21,6 +21,7 @@ class Config:
         "Cliente": "customer",
         "Supervisor": "supervisor",
         "Área responsable": "technician",  # a follow-up's answer: staff of the responsible team
+        "Aprobador": "approver",
     }
     # Roles that may complete a customer-lane task on the customer's behalf (a call, a survey by phone).
     ON_BEHALF_ROLES = ("supervisor", "admin")
@@ -41,6 +42,10 @@ class Config:
     CRM_ADAPTER = os.environ.get("CRM_ADAPTER", "builtin")
     CRM_URL = os.environ.get("CRM_URL", "")
     CRM_TIMEOUT = float(os.environ.get("CRM_TIMEOUT", "5"))
+    # Billing port (claims): "builtin" keeps documents in our database; "http" reads them from BILLING_URL.
+    BILLING_ADAPTER = os.environ.get("BILLING_ADAPTER", "builtin")
+    BILLING_URL = os.environ.get("BILLING_URL", "")
+    BILLING_TIMEOUT = float(os.environ.get("BILLING_TIMEOUT", "5"))
 
     # Background worker: Huey on SQLite by default, Redis when REDIS_URL is set.
     REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -56,11 +61,6 @@ class Config:
     # the batch goes out, so it only has to outlast one message's send (a few MAIL_TIMEOUTs).
     OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "100"))
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
-
-    # Behind a reverse proxy (docs/deploy.md): how many proxies in front set X-Forwarded-For/-Proto/-Host
-    # (0: none, the headers are ignored), and the host names the app answers to (others get 400).
-    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
-    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
 
     # Staff workspace (/staff): a session ends after this idle time or this age, whichever comes first.
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "60"))

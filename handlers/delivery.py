@@ -1,4 +1,4 @@
-"""Outbox senders: e-mail over SMTP and CRM events over HTTP.
+"""Outbox senders: e-mail over SMTP, CRM events and billing requests over HTTP.
 
 They only do the I/O; ``app.services.mail.outbox_service`` claims the rows and records the outcome. ``config``
 is the application's settings as a plain mapping (handlers never import Flask). A ``Sender`` sends a batch
@@ -99,6 +99,8 @@ class Sender:
             self._send_email(env)
         elif env.channel == "crm":
             post_crm(env, self.config)
+        elif env.channel == "billing":
+            post_billing(env, self.config)
         else:
             raise Undeliverable(f"unknown outbox channel {env.channel!r}")
 
@@ -199,15 +201,23 @@ def _check_header(name: str, value: str) -> None:
 
 
 def post_crm(env: Envelope, config: dict) -> None:
-    url = env.recipient or config["CRM_URL"]
+    _post_json("CRM", env.recipient or config["CRM_URL"], env, config["CRM_TIMEOUT"])
+
+
+def post_billing(env: Envelope, config: dict) -> None:
+    """A credit note or adjustment request of an approved claim line, to the billing system."""
+    _post_json("billing", env.recipient, env, float(config.get("BILLING_TIMEOUT", 5)))
+
+
+def _post_json(system: str, url: str, env: Envelope, timeout: float) -> None:
     try:
-        # The key lets the CRM ignore a retry whose first attempt arrived but whose answer was lost.
-        response = requests.post(url, json=env.payload, timeout=config["CRM_TIMEOUT"],
+        # The key lets the other side ignore a retry whose first attempt arrived but whose answer was lost.
+        response = requests.post(url, json=env.payload, timeout=timeout,
                                  headers={"Idempotency-Key": f"outbox-{env.outbox_id}"})
     except requests.RequestException as err:
-        raise DeliveryError(f"CRM {url}: {err}") from err
+        raise DeliveryError(f"{system} {url}: {err}") from err
     if not 200 <= response.status_code < 300:
-        raise DeliveryError(f"CRM {url}: HTTP {response.status_code} {response.text[:200]}")
+        raise DeliveryError(f"{system} {url}: HTTP {response.status_code} {response.text[:200]}")
 
 
 def note_sent(env: Envelope, ticket: Ticket | None) -> None:

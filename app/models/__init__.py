@@ -2,8 +2,17 @@
 from app.models.answer import TicketAnswer
 from app.models.attachment import Attachment
 from app.models.audit import AuditEvent
+from app.models.billing import (
+    DOCUMENT_TYPES,
+    BillingDocument,
+    BillingDocumentLine,
+    BillingRequest,
+    ServiceChangeOrder,
+    ServiceChangeOrderType,
+)
 from app.models.business_calendar import BusinessCalendar, BusinessHours, CalendarDayOff, SlaPauseStatus
 from app.models.case import CHANNEL_LABELS, CHANNELS, PRIORITIES, CaseKind, CaseStatus, Category
+from app.models.claim import Claim, ClaimLine, ClaimLineVersion, ClaimReason
 from app.models.customer_account import NOTIFY_CHOICES, CustomerAccount, CustomerSession
 from app.models.followup import FollowUp, FollowupSubject, LineOfBusiness
 from app.models.incident import IncidentDetail, IncidentEscalation
@@ -27,4 +36,6 @@ __all__ = [
     "WorkflowInstance", "team_members",
     "FollowUp", "FollowupSubject", "LineOfBusiness", "TicketAnswer",
     "Submission",
+    "BillingDocument", "BillingDocumentLine", "BillingRequest", "Claim", "ClaimLine", "ClaimLineVersion",
+    "ClaimReason", "DOCUMENT_TYPES", "ServiceChangeOrder", "ServiceChangeOrderType",
 ]

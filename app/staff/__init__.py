@@ -12,6 +12,7 @@ from app.staff import (  # noqa: E402, F401
     audit,
     auth,
     case_admin,
+    claims,
     followups,
     inbox,
     incident_intake,

@@ -23,7 +23,8 @@ from app.workflow.sandbox_process import ScriptBudgetExceeded
 
 log = logging.getLogger(__name__)
 
-PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee", "due_at": "dueAt"}
+PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee", "due_at": "dueAt",
+                        "excluded_user": "excludedUser"}
 
 
 def sync_index(instance, workflow, ticket) -> None:
@@ -47,7 +48,6 @@ def _new_row(instance, task, ticket) -> HumanTask:
     spec = task.task_spec
     props = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
     values = {field: _evaluate(task, props.get(prop)) for field, prop in PROPERTY_EXPRESSIONS.items()}
-    assignee = values["assignee"] and db.session.scalar(select(User).where(User.username == values["assignee"]))
     return HumanTask(
         id=str(task.id),
         instance_id=instance.id,
@@ -57,12 +57,17 @@ def _new_row(instance, task, ticket) -> HumanTask:
         title=spec.bpmn_name or spec.bpmn_id,
         lane=spec.lane,
         candidate_team=values["candidate_team"],
-        assignee_id=assignee.id if assignee else None,
+        assignee_id=_user_id(values["assignee"]),
+        excluded_user_id=_user_id(values["excluded_user"]),
         form=props.get("formJsonSchemaFilename"),
         instructions=_instructions(task),
         priority=ticket.priority,
         due_at=_as_datetime(values["due_at"]),
     )
+
+
+def _user_id(username) -> int | None:
+    return db.session.scalar(select(User.id).where(User.username == username)) if username else None
 
 
 def _instructions(task) -> str | None:

@@ -48,6 +48,21 @@ def start(ticket: Ticket, process_id: str, actor: User | None = None) -> Workflo
     return _start(ticket, latest_version(process_id), actor, parent=None, message=None, depth=0)
 
 
+def start_on_message(ticket: Ticket, name: str, payload: dict, actor: User | None = None) -> list[WorkflowInstance]:
+    """Throw ``name`` from outside any instance: start every process whose message start event catches it
+    (a claim line sent for approval starts its own approval instance)."""
+    targets = _catching(name)
+    if not targets:
+        raise NotFound(_("No process receives the message %(name)s.", name=name))
+    return [_start(ticket, version, actor, parent=None, message=(name, payload), depth=0) for version in targets]
+
+
+def _catching(name: str) -> list[ProcessVersion]:
+    catching = db.session.scalars(
+        select(ProcessVersion.process_id).where(ProcessVersion.start_message == name).distinct()).all()
+    return [v for v in (latest_version(pid) for pid in catching) if v.start_message == name]
+
+
 def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
     if depth > MAX_CHAINED_STARTS:
         raise Conflict(_("The process chains instances without ever waiting: check the diagram."))
@@ -215,9 +230,7 @@ def _trace(workflow) -> list[str]:
 def _route(instance, ticket, actor, event, depth) -> None:
     """Start the process whose message start event catches what this instance threw."""
     name = getattr(event.event_definition, "name", None)
-    catching = db.session.scalars(
-        select(ProcessVersion.process_id).where(ProcessVersion.start_message == name).distinct()).all()
-    targets = [v for v in (latest_version(pid) for pid in catching) if v.start_message == name]
+    targets = _catching(name)
     if not targets:
         instance.status, instance.error_message = "error", _("No process receives the message %(name)s.", name=name)
         signals.workflow_failed.send(ticket, instance=instance, error=instance.error_message)

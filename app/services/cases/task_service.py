@@ -124,6 +124,8 @@ def _task_target(task: HumanTask) -> str:
 
 
 def _check_may_work(user: User, task: HumanTask) -> None:
+    if task.excluded_user_id is not None and task.excluded_user_id == user.id:
+        raise Forbidden(_("You may not decide this task: you created this case."))
     if not may_work(user, task):
         raise Forbidden(_("You may not work tasks of the lane %(lane)s.", lane=task.lane or "-"))
 
