@@ -14,6 +14,7 @@ from app.models.people import ROLES, ApiToken, Customer, CustomerInteraction, Te
 from app.models.process import HumanTask, ProcessVersion, WorkflowInstance
 from app.models.task_index import ix_human_task_open_created, ix_human_task_open_priority  # noqa: F401
 from app.models.ticket import Ticket, TicketEvent
+from app.models.ticket_filter import SavedTicketFilter
 
 __all__ = [
     "ApiToken", "Attachment", "AutoReplyLog", "BusinessCalendar", "BusinessHours", "CalendarDayOff", "CHANNELS",
@@ -24,4 +25,5 @@ __all__ = [
     "TicketEvent", "TicketLink", "User",
     "WorkflowInstance", "team_members",
     "FollowUp", "FollowupSubject", "LineOfBusiness", "TicketAnswer",
+    "SavedTicketFilter",
 ]

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import false, or_, true
+from sqlalchemy import exists, false, or_, true
 
-from app.models import HumanTask, User
+from app.models import HumanTask, Team, Ticket, User
 
 CUSTOMER_ROLE = "customer"
 
@@ -76,3 +76,14 @@ def may_see_ticket(user: User, ticket, task_lanes: list[str]) -> bool:
             ticket.assignee_id == user.id or (ticket.team is not None and ticket.team.code in user.team_codes)):
         return True
     return bool(task_lanes)
+
+
+def ticket_visible_filter(user: User):
+    """SQL condition on ``Ticket`` for the tickets ``user`` may see (mirrors ``may_see_ticket``: contact center
+    and supervisors every ticket, a technician his team's and his own, anyone a ticket with a task he may see)."""
+    if user.has_role("agent", "supervisor"):
+        return true()
+    has_visible_task = exists().where(HumanTask.ticket_id == Ticket.id, visible_filter(user))
+    if "technician" in user.roles:
+        return or_(Ticket.assignee_id == user.id, Ticket.team.has(Team.code.in_(user.team_codes)), has_visible_task)
+    return has_visible_task
