@@ -2,7 +2,7 @@
 
 SQLite: an FTS5 table ``ticket_fts`` (tokenizer unicode61 with remove_diacritics) whose rowid is the ticket's id.
 PostgreSQL: the ``unaccent`` extension and a table ``ticket_fts`` holding each ticket's tsvector (configuration
-'simple' over the unaccented text, GIN-indexed). On both, triggers on ``ticket`` and ``customer`` keep the
+'simple' over the unaccented text, with - @ . _ read as spaces as FTS5's tokenizer does, GIN-indexed). On both, triggers on ``ticket`` and ``customer`` keep the
 document (number, customer number/name/phone/e-mail, contact phone/e-mail, description) in step.
 
 Revision ID: b7e4f1a2c3d5
@@ -48,8 +48,9 @@ POSTGRES = [
     "document tsvector NOT NULL)",
     "CREATE INDEX ix_ticket_fts_document ON ticket_fts USING gin (document)",
     """CREATE FUNCTION ticket_fts_document(integer) RETURNS tsvector LANGUAGE sql STABLE AS $$
-        SELECT to_tsvector('simple', unaccent(concat_ws(' ', t.number, c.number, c.name, c.phone, c.email,
-                                                        t.contact_phone, t.contact_email, t.description)))
+        SELECT to_tsvector('simple', translate(unaccent(concat_ws(' ', t.number, c.number, c.name, c.phone, c.email,
+                                                                  t.contact_phone, t.contact_email, t.description)),
+                                               '-@._', '    '))
         FROM ticket t JOIN customer c ON c.id = t.customer_id WHERE t.id = $1 $$""",
     """CREATE FUNCTION ticket_fts_from_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
