@@ -128,6 +128,15 @@ def finalize(ctx: HandlerContext, resolution: str, procedure: str = "", diagnosi
     return {"finalized_at": now.isoformat(), "notified": [u.username for u in managers]}
 
 
+@service_task("incident.reopen")
+def reopen(ctx: HandlerContext, comment: str = "") -> dict:
+    """The customer says it is not solved: no longer resolved (nor suggested as a solved case)."""
+    ticket, detail = ctx.ticket, detail_of(ctx.ticket)
+    ticket.resolved_at, detail.finalized_at, detail.resolution = None, None, ""
+    tickets.change_status(ticket, "reopened", comment or "")
+    return {"status": "reopened"}
+
+
 @service_task("incident.close")
 def close(ctx: HandlerContext, final_category: str, note: str = "") -> dict:
     """Reclassify (the real category beside the reported one) and close with the internal report."""

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app import clock, signals
 from app.businesstime import ticket_clock
 from app.extensions import db
-from app.models import CaseStatus, Team, Ticket, User
+from app.models import CaseStatus, Category, Team, Ticket, User
 from handlers.registry import HandlerContext, service_task
 
 
@@ -40,10 +40,19 @@ def find_duplicates(ctx: HandlerContext) -> dict:
     ticket = ctx.ticket
     others = db.session.scalars(
         select(Ticket).where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id,
-                             Ticket.status.in_(CaseStatus.open_codes())).order_by(Ticket.id.desc()).limit(10))
+                             CaseStatus.is_open(Ticket.kind, Ticket.status)).order_by(Ticket.id.desc()).limit(10))
     return {"open_tickets": [
         {"number": t.number, "status": t.status, "category": t.category, "description": t.description[:200]}
         for t in others]}
+
+
+@service_task("ticket.category_defaults")
+def category_defaults(ctx: HandlerContext, category: str) -> dict:
+    """What the taxonomy says about the chosen leaf (its priority floor and default team), for the DMN."""
+    leaf = Category.leaf(category)
+    if leaf is None:
+        raise LookupError(f"the category {category!r} is not a leaf of the taxonomy")
+    return {"priority": leaf.default_priority, "team": leaf.default_team.code if leaf.default_team else None}
 
 
 @service_task("ticket.classify")
@@ -76,7 +85,7 @@ def assign(ctx: HandlerContext, team: str) -> dict:
 
 def least_loaded_technician(team: Team) -> User | None:
     load = (select(func.count(Ticket.id)).where(Ticket.assignee_id == User.id,
-                                                Ticket.status.in_(CaseStatus.open_codes()))
+                                                CaseStatus.is_open(Ticket.kind, Ticket.status))
             .correlate(User).scalar_subquery())
     candidates = [(user, count) for user, count in db.session.execute(
         select(User, load).where(User.id.in_([m.id for m in team.members]), User.active).order_by(User.id))

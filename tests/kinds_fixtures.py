@@ -1,13 +1,14 @@
 """A second kind of case written to a kinds file of its own, deployed for one test and removed after."""
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
 from sqlalchemy import delete, select
 
 from app.extensions import db
-from app.models import CaseKind, Category
+from app.models import CaseKind, CaseStatus, Category
 from app.services.processes import process_service
 
 TRIAL_KIND = {
@@ -51,4 +52,30 @@ def trial_kind(app, tmp_path):
     kind = db.session.get(CaseKind, "prueba")
     if kind is not None:
         db.session.delete(kind)
+    db.session.commit()
+
+
+@pytest.fixture
+def restore_case_data(app):
+    """Kinds, statuses and categories are kept between tests (deploy loads them once): put back any edit."""
+    columns = {model: [c.key for c in model.__table__.columns] for model in (CaseKind, CaseStatus, Category)}
+
+    def snapshot():
+        return {model: {tuple(getattr(row, k) for k in [c.key for c in model.__table__.primary_key.columns]):
+                        {k: copy.deepcopy(getattr(row, k)) for k in keys} for row in db.session.scalars(select(model))}
+                for model, keys in columns.items()}
+
+    before = snapshot()
+    db.session.commit()
+    yield
+    db.session.rollback()
+    for row in db.session.scalars(select(Category).order_by(Category.level.desc())):
+        if (row.id,) not in before[Category]:
+            db.session.delete(row)
+            db.session.flush()
+    for model, rows in before.items():
+        for key, values in rows.items():
+            row = db.session.get(model, key)
+            for name, value in values.items():
+                setattr(row, name, value)
     db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, exists, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -68,6 +68,11 @@ class CaseStatus(db.Model):
     def of(cls, kind_code: str, code: str) -> CaseStatus | None:
         with db.session.no_autoflush:
             return db.session.get(cls, (kind_code, code))
+
+    @classmethod
+    def is_open(cls, kind_column, status_column):
+        """SQL condition: a row's status is a non-terminal status of its own kind."""
+        return exists().where(cls.kind_code == kind_column, cls.code == status_column, cls.terminal.is_(False))
 
     @classmethod
     def open_codes(cls, kind_code: str | None = None) -> list[str]:

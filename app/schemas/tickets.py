@@ -12,6 +12,7 @@ from app.schemas.followups import AnswerSchema
 from app.schemas.incidents import IncidentSchema
 from app.schemas.links import LinkSchema
 from app.schemas.tasks import TaskSchema
+from app.services import sla
 from app.services.cases import answers, links, ticket_service
 
 
@@ -96,6 +97,24 @@ class TicketEventSchema(ApiSchema):
     data = fields.Dict(allow_none=True)
 
 
+SLA_STATUS = "`on_time`, `warning` (past the warning share of the time), `breached`, `paused` (waiting on the " \
+             "customer), or null before classification; a target already met says whether it was met on time."
+
+
+class SlaTargetSchema(ApiSchema):
+    due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Deadline, in business time."})
+    done_at = fields.AwareDateTime(allow_none=True, metadata={"description": "When it was met."})
+    status = fields.String(allow_none=True, metadata={"description": SLA_STATUS})
+
+
+class SlaSchema(ApiSchema):
+    """Where the case stands against its SLA targets (business hours, official holidays, pauses)."""
+
+    response = fields.Nested(SlaTargetSchema, metadata={"description": "First response to the customer."})
+    resolution = fields.Nested(SlaTargetSchema)
+    paused = fields.Boolean(metadata={"description": "The clock is stopped: the case waits on the customer."})
+
+
 class TicketSchema(ApiSchema):
     number = fields.String()
     kind = fields.String()
@@ -113,8 +132,10 @@ class TicketSchema(ApiSchema):
     team = fields.Nested(TeamRefSchema, allow_none=True)
     assignee = fields.Nested(UserRefSchema, allow_none=True)
     reported_at = fields.AwareDateTime()
-    sla_due_at = fields.AwareDateTime(allow_none=True)
     response_due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Fecha máxima de respuesta."})
+    first_responded_at = fields.AwareDateTime(allow_none=True)
+    sla_due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Resolution deadline."})
+    sla = derived(fields.Nested(SlaSchema), sla.state)
     answer = derived(fields.Nested(AnswerSchema, allow_none=True, metadata={
         "description": "The responsible area's answer (newest), if any."}), answers.answer_of)
     estimated_resolution_at = fields.AwareDateTime(allow_none=True)

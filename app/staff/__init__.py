@@ -7,10 +7,13 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 # The modules register their routes on ``bp``.
 from app.staff import (  # noqa: E402, F401
     admin,
+    admin_calendars,
     admin_followups,
     auth,
+    case_admin,
     followups,
     inbox,
+    incident_intake,
     intake,
     links,
     tasks,

@@ -27,6 +27,8 @@ class Field:
     required: bool
     value: str = ""
     options: list[tuple[str, str]] = field(default_factory=list)
+    # The options under their headings when the schema groups them (``x-group``: a category's branch).
+    groups: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     max_length: int | None = None
     minimum: float | None = None
@@ -48,6 +50,7 @@ def fields(schema: dict, raw: dict[str, str] | None = None, errors: dict | None 
         result.append(Field(
             name=name, label=prop.get("title", name), help=prop.get("description", ""),
             widget=_widget(prop, options), required=name in required, value=value, options=options,
+            groups=_groups(prop),
             errors=[str(m) for m in errors.get(name, [])], max_length=prop.get("maxLength"),
             minimum=prop.get("minimum"), maximum=prop.get("maximum"), shown_when=conditional.get(name, [])))
     return result
@@ -118,6 +121,16 @@ def _options(prop: dict) -> list[tuple[str, str]]:
     if prop.get("type") == "boolean":
         return [("true", _("Yes")), ("false", _("No"))]
     return []
+
+
+def _groups(prop: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    choices = prop.get("oneOf", [])
+    if not choices or not all("x-group" in o and "const" in o for o in choices):
+        return []
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for o in choices:
+        groups.setdefault(o["x-group"], []).append((_as_text(o["const"]), o.get("title", _as_text(o["const"]))))
+    return list(groups.items())
 
 
 def _convert(prop: dict, text: str):

@@ -266,3 +266,49 @@ def _parses(code: str) -> bool:
         return True
     except SyntaxError:
         return False
+
+
+# A decision-table input that is the case's category: ``category``, ``ticket["category"]``, ``x.category``.
+_CATEGORY_INPUT = re.compile(r"""(?:^|[.\["'])category["'\]]*$""")
+
+
+@dataclass
+class CodeReference:
+    """A category code a DMN cell compares with, and where it is written."""
+
+    code: str
+    file: str
+    element: str
+    line: int | None
+
+
+def category_references(files: dict[str, bytes]) -> list[CodeReference]:
+    """Every string a DMN cell compares a category input with (call after ``build`` accepted the files)."""
+    found = []
+    for name, content in sorted(files.items()):
+        if not name.endswith(".dmn"):
+            continue
+        tree = _parse_xml(name, content)
+        ns = tree.getroot().nsmap.get(None)
+        if ns not in DMN_NAMESPACES:
+            continue
+        q = {"dmn": ns}
+        for table in tree.xpath("//dmn:decisionTable", namespaces=q):
+            inputs = [(n.text or "").strip() for n in table.xpath("dmn:input/dmn:inputExpression/dmn:text",
+                                                                  namespaces=q)]
+            for rule in table.xpath("dmn:rule", namespaces=q):
+                for index, entry in enumerate(rule.xpath("dmn:inputEntry/dmn:text", namespaces=q)):
+                    if index < len(inputs) and _CATEGORY_INPUT.search(inputs[index]):
+                        found += [CodeReference(code, name, _element_of(entry), entry.sourceline)
+                                  for code in _strings((entry.text or "").strip())]
+    return found
+
+
+def _strings(cell: str) -> list[str]:
+    if not cell or cell == "-":
+        return []
+    try:
+        tree = ast.parse(cell.replace("?", "_input"), mode="eval")
+    except SyntaxError:
+        return []
+    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)]

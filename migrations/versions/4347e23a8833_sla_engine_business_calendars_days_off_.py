@@ -1,7 +1,7 @@
 """SLA engine: business calendars, days off, pausing statuses, response and pause columns
 
 Revision ID: 4347e23a8833
-Revises: 9ad8a8636acd
+Revises: 5dab3f435d38
 Create Date: 2026-12-04 14:47:55.936208
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4347e23a8833'
-down_revision = '9ad8a8636acd'
+down_revision = '5dab3f435d38'
 branch_labels = None
 depends_on = None
 

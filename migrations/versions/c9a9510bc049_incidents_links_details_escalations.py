@@ -2,7 +2,7 @@
 resolved incidents (SQLite FTS5 table kept by triggers; PostgreSQL searches with its Spanish configuration)
 
 Revision ID: c9a9510bc049
-Revises: 5dab3f435d38, 4347e23a8833
+Revises: 4347e23a8833
 Create Date: 2026-12-04 14:43:02.154242
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c9a9510bc049'
-down_revision = ('5dab3f435d38', '4347e23a8833')  # the case core and the SLA engine, both on 9ad8a8636acd
+down_revision = '4347e23a8833'
 branch_labels = None
 depends_on = None
 

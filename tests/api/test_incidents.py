@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from app import clock
+from app.extensions import db
+from app.models import Notification, Ticket
 from app.services.cases import timer_service
 from app.services.mail import outbox_service
+from tests.conftest import user
 
 DEVICE = {"equipment_brand": "Samsung", "equipment_model": "Galaxy A54", "device_serial": "356789104563211",
           "faults": ["pantalla", "no_enciende"], "fault_notes": "Se cayó al piso"}
@@ -192,6 +196,14 @@ def test_no_puedo_resolverlo_escalates_n1_n2_supervisor_with_who_and_why(api, wo
 def test_the_deadline_escalates_each_level_once(api, working):
     incident = working
     assert timer_service.fire_due_timers() == 0
+    warning = db.session.scalar(select(Ticket.sla_warning_at).where(Ticket.number == incident.number))
+    clock.advance(warning - clock.now() + timedelta(minutes=1))
+    assert timer_service.fire_due_timers() == 1  # the warning: the technician keeps his task
+    technician = incident.technician
+    assert incident.titles() == ["Diagnóstico"] and incident.ticket["incident"]["level"] == "n1"
+    assert db.session.scalar(select(Notification.kind).where(Notification.kind == "sla_warning",
+                                                             Notification.user_id == user(technician).id))
+    assert "sla_warning" in [e["kind"] for e in incident.ticket["timeline"]]
     due = datetime.fromisoformat(incident.ticket["sla_due_at"])
     clock.advance(due - clock.now() + timedelta(minutes=1))
     assert timer_service.fire_due_timers() == 1
@@ -218,6 +230,7 @@ def test_not_solved_reopens_at_the_same_level(working):
     assert ticket["status"]["code"] == "diagnosing" and incident.titles() == ["Diagnóstico"]
     assert "Sigue apagándose" in ticket["open_tasks"][0]["instructions"]
     assert "reopened" in statuses(ticket)
+    assert ticket["resolved_at"] is None and ticket["incident"]["resolution"] == ""
 
 
 def test_unconfirmed_after_three_days_goes_to_reclassification(working):
@@ -243,3 +256,13 @@ def test_phone_duplicate_is_named_then_added_to_or_confirmed_new(api, register):
     assert other_device.number != first.number
     confirmed = register(confirm_new=True)
     assert confirmed.number not in (first.number, other_device.number)
+
+
+def test_openapi_documents_incidents_links_and_merge(api):
+    doc = api.get("/openapi.json", None).json
+    create = doc["components"]["schemas"]["TicketCreate"]["properties"]
+    assert {"kind", "device_serial", "faults", "fault_notes", "confirm_new", "add_to"} <= set(create)
+    assert "409" in doc["paths"]["/api/v1/tickets"]["post"]["responses"]
+    assert {f"/api/v1/tickets/{{number}}/{p}" for p in ("links", "links/{link_id}", "merge")} <= set(doc["paths"])
+    ticket = doc["components"]["schemas"]["Ticket"]["properties"]
+    assert {"links", "incident"} <= set(ticket)

@@ -58,6 +58,8 @@ def test_operations_are_documented_from_the_schemas(document):
                 assert ref.rsplit("/", 1)[1] in schemas
     assert set(schemas["TicketCreate"]["required"]) == {"channel", "description"}
     assert schemas["TicketCreate"]["properties"]["priority"]["enum"] == ["alta", "media", "baja"]
+    kind = schemas["TicketCreate"]["properties"]["kind"]
+    assert kind["default"] == "complaint" and "active kinds" in kind["description"]
     assert schemas["Error"]["required"] == ["message"]
 
 

@@ -56,6 +56,10 @@ def test_a_ticket_shows_assignment_sla_and_timeline_to_staff(api, diagnosing):
     reported = datetime.fromisoformat(ticket["reported_at"])
     assert datetime.fromisoformat(ticket["sla_due_at"]) > reported
     assert ticket["estimated_resolution_at"]
+    assert ticket["sla"]["resolution"] == {"due_at": ticket["sla_due_at"], "done_at": None, "status": "on_time"}
+    assert ticket["sla"]["response"]["due_at"] == ticket["response_due_at"]
+    assert ticket["sla"]["response"]["done_at"] == ticket["first_responded_at"]  # the validation answered
+    assert ticket["sla"]["response"]["status"] == "on_time" and ticket["sla"]["paused"] is False
     assert [t["title"] for t in ticket["open_tasks"]] == ["Diagnóstico"]
     kinds = [event["kind"] for event in ticket["timeline"]]
     assert kinds[0] == "opened" and "assigned" in kinds and "task_completed" in kinds

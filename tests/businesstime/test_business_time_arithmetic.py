@@ -74,14 +74,14 @@ def test_seed_is_loaded_once_and_never_overwrites_an_admins_edit(app):
     row = db.session.query(BusinessCalendar).filter_by(code="horario_comercial").one()
     assert [(h.weekday, h.start_minute, h.end_minute) for h in row.hours][-1] == (5, 540, 840)
     assert not db.session.query(BusinessCalendar).filter_by(code="24x7").one().official_holidays
-    sla_calendar.set_hours("horario_comercial", {0: [("10:00", "18:00")]}, True, user("admin"))
+    sla_calendar.set_hours("horario_comercial", {0: "10:00-18:00"}, True, user("admin"))
     try:
         sla_calendar.load_seed(app.config["PROCESSES_DIR"])
         db.session.expire_all()
         assert [(h.weekday, h.start_minute) for h in calendars_rows("horario_comercial")] == [(0, 600)]
     finally:
-        sla_calendar.set_hours("horario_comercial", {d: [("09:00", "18:00")] for d in range(5)} | {5: [("09:00",
-                               "14:00")]}, True, user("admin"))
+        sla_calendar.set_hours("horario_comercial", {d: "09:00-18:00" for d in range(5)} | {5: "09:00-14:00"},
+                               True, user("admin"))
 
 
 def calendars_rows(code: str):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attachment, HumanTask, OutboxMessage, Ticket, TicketEvent
-from app.services.cases import comment_service
+from app.services.cases import comment_service, task_service
 from tests.conftest import user
 from tests.portal.conftest import EMAILS
 from tests.portal.helpers import ready_task, request_details, to_confirmation, validate
@@ -200,3 +200,24 @@ def test_email_customers_get_status_mails(customer):
     ticket = validate(only_ticket())
     rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)).all()
     assert len(rows) >= 2 and all(r.status == "pending" for r in rows if r.recipient == EMAILS["C-1001"])
+
+
+def test_the_customer_reads_his_own_wording_and_is_not_told_about_the_tests(customer):
+    c = customer("C-1001")
+    new_complaint(c)
+    ticket = only_ticket()
+    assert "Recibimos su reporte" in c.get(f"/portal/tickets/{ticket.number}").get_data(True)
+    ticket = validate(ticket)
+    tech = user(ticket.assignee.username)
+    task_service.complete_task(ready_task(ticket, "diagnostico").id,
+                               {"diagnosis": "Módem desconfigurado", "outcome": "remota"}, tech)
+    task_service.complete_task(ready_task(ticket, "intervencion_remota").id,
+                               {"actions_remote": "Reconfiguración del módem"}, tech)
+    ticket = db.session.get(Ticket, ticket.id)
+    assert ticket.status == "testing" and ticket.status_label == "Pruebas de funcionamiento"
+    page = c.get(f"/portal/tickets/{ticket.number}").get_data(True)
+    assert "Reparación en curso" in page and "Pruebas de funcionamiento" not in page
+    assert c.get(f"/portal/tickets/{ticket.number}/state").get_json()["status_label"] == "Reparación en curso"
+    assert not db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.ticket_id == ticket.id, OutboxMessage.subject.contains("Pruebas"))).all()
+    assert '<option value="testing"' not in c.get("/portal/tickets").get_data(True)

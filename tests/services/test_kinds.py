@@ -11,7 +11,8 @@ from app.extensions import db
 from app.models import CaseKind, CaseStatus, Category, Ticket
 from app.services.cases import categories, kinds, ticket_service
 from app.workflow.deploy import DeployErrors
-from handlers.tickets import change_status
+from handlers.registry import HandlerContext
+from handlers.tickets import change_status, find_duplicates
 from tests.kinds_fixtures import TRIAL_KIND, write_kind
 
 
@@ -114,3 +115,16 @@ def test_a_bad_kind_file_is_refused_and_changes_nothing(trial_kind, tmp_path, ch
         trial_kind(data) if data["code"] == "prueba" else kinds.read_kind_files(tmp_path)
     assert message in str(refused.value)
     assert db.session.get(CaseKind, "prueba") is None and Category.leaf("falla_prueba") is None
+
+
+def test_a_case_is_open_by_its_own_kinds_statuses(trial_kind):
+    data = copy.deepcopy(TRIAL_KIND)
+    data["statuses"][0]["terminal"] = True  # "received" ends a trial case, while a complaint goes on from it
+    trial_kind(data)
+    arguments = {"channel": "phone", "description": "Algo", "actor": None, "customer_number": "C-1001"}
+    finished = ticket_service.open_case(kind="prueba", **arguments)
+    complaint = ticket_service.open_case(kind="complaint", **arguments)
+    other = ticket_service.open_case(kind="complaint", **arguments)
+    found = find_duplicates(HandlerContext(ticket=other, process_id="queja_reparacion"))
+    assert [t["number"] for t in found["open_tickets"]] == [complaint.number]
+    assert finished.number.startswith("P-")

@@ -50,6 +50,7 @@ def test_ticket_page_shows_device_faults_similar_and_applies_a_procedure(staff):
     client = staff("supervisor")
     page = client.get(f"/staff/tickets/{ticket.number}").get_data(True)
     assert "Galaxy A54" in page and "356789104563211" in page and "Pantalla rota o sin imagen" in page
+    assert "<dd>Incidencia · Pantalla o display dañado</dd>" in page
     assert "Incidencias resueltas parecidas" in page and "I-2026-900001" in page and "Cambio de display" in page
     client.post(f"/staff/tickets/{ticket.number}/apply-procedure",
                 {"source": "I-2026-900001", "back": f"/staff/tickets/{ticket.number}"})
@@ -83,3 +84,29 @@ def test_links_show_on_both_pages_and_merge_from_the_page(staff):
     assert response.headers["Location"].endswith(f"/staff/tickets/{first.number}")
     page = client.get(f"/staff/tickets/{second.number}").get_data(True)
     assert "Unido a" in page and "Cerrada" in page
+
+
+def test_an_agent_takes_an_incident_on_a_call_and_sees_the_open_one(staff):
+    client = staff("agente")
+    assert "O registrar una incidencia" in client.get("/staff/intake?customer_number=C-1001").get_data(True)
+    form = {"customer_number": "C-1001", "channel": "phone", "category": "movil_pantalla",
+            "description": "No enciende el celular", "equipment_brand": "Samsung", "device_serial": "356789104563211",
+            "faults": ["no_enciende"]}
+    response = client.post("/staff/intake/incident", form)
+    [first] = db.session.scalars(select(Ticket).where(Ticket.kind == "incident"))
+    assert response.headers["Location"].endswith(f"/staff/intake/{first.number}")
+    assert first.channel == "phone" and first.incident.faults == ["no_enciende"]
+    page = client.post("/staff/intake/incident", form, expect=200).get_data(True)
+    assert "El cliente ya tiene una incidencia abierta de este equipo" in page and first.number in page
+    client.post("/staff/intake/incident", {**form, "add_to": first.number, "description": "Vuelve a llamar"})
+    client.post("/staff/intake/incident", {**form, "confirm_new": "1"})
+    assert db.session.scalars(select(Ticket.number).where(Ticket.kind == "incident")).all()[0] == first.number
+    assert len(db.session.scalars(select(Ticket.id).where(Ticket.kind == "incident")).all()) == 2
+    refused = client.post("/staff/intake/incident", {**form, "category": "", "faults": ["explota"]}, expect=422)
+    assert "Elija una opción." in refused.get_data(True)
+
+
+def test_the_incident_tasks_are_in_the_staff_task_list(staff):
+    ticket = incident()
+    page = staff("agente").get("/staff/tasks").get_data(True)
+    assert "Validar incidencia" in page and ticket.number in page

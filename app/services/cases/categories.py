@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.models import Category, Team
-from app.services.cases.kinds import KindFile
+from app.i18n import _
+from app.models import PRIORITIES, CaseKind, Category, Team, User
+from app.services.cases.kinds import KindFile, all_kinds, require_admin
+from app.services.transaction import transaction
+
+_LEAF_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 @dataclass
@@ -37,9 +42,9 @@ def tree(*, include_inactive: bool = True) -> list[TreeNode]:
     return build(None)
 
 
-def leaves(kind: str | None = None, *, include_inactive: bool = False) -> list[Category]:
-    """The leaves a case of ``kind`` may carry (every kind's when None), in tree order; a leaf under an
-    inactive parent is inactive too."""
+def leaves(kind: str | None = None) -> list[Category]:
+    """The active leaves a case of ``kind`` may carry (every kind's when None), in tree order; a leaf under
+    an inactive parent is inactive too."""
     found = []
 
     def walk(nodes):
@@ -50,13 +55,19 @@ def leaves(kind: str | None = None, *, include_inactive: bool = False) -> list[C
             else:
                 walk(node.children)
 
-    walk(tree(include_inactive=include_inactive))
+    walk(tree(include_inactive=False))
     return found
 
 
 def leaf_choices(kind: str | None) -> dict[str, str]:
     """``{code: label}`` of the active leaves of ``kind``: what a form offers."""
     return {leaf.code: leaf.label for leaf in leaves(kind)}
+
+
+def leaf_options(kind: str | None) -> list[dict]:
+    """The active leaves of ``kind`` as JSON Schema ``oneOf`` entries, headed by their branch."""
+    return [{"const": leaf.code, "title": leaf.label, "x-group": " › ".join(leaf.path[:-1])}
+            for leaf in leaves(kind)]
 
 
 def leaf_label(code: str | None) -> str | None:
@@ -67,6 +78,110 @@ def leaf_label(code: str | None) -> str | None:
 def leaf_codes() -> set[str]:
     """Every leaf code there is (active or not): what a DMN table or a form may name."""
     return set(db.session.scalars(select(Category.code).where(Category.level == Category.LEAF_LEVEL)))
+
+
+# -- admin (in the browser) --------------------------------------------------------------------------
+
+@dataclass
+class CategoryDetails:
+    """What an admin may change about a node; the last three only matter for a leaf."""
+
+    label: str = ""
+    active: bool = True
+    kinds: list[str] = field(default_factory=list)
+    team: str = ""  # team code, "" for none
+    priority: str = ""  # alta | media | baja, "" for none
+
+
+@dataclass
+class CategoryPage:
+    category: Category
+    children: list[Category]
+    kinds: list[CaseKind]
+    teams: list[Team]
+    priorities: tuple[str, ...]
+
+
+def category_page(category_id: int, actor: User) -> CategoryPage:
+    require_admin(actor)
+    node = _get(category_id)
+    return CategoryPage(category=node, children=list(node.children), kinds=all_kinds(),
+                        teams=list(db.session.scalars(select(Team).order_by(Team.name))), priorities=PRIORITIES)
+
+
+def admin_tree(actor: User) -> list[TreeNode]:
+    require_admin(actor)
+    return tree()
+
+
+def create_category(parent_id: int | None, label: str, code: str, actor: User) -> Category:
+    """A new node under ``parent_id`` (a level-1 node when None). A leaf needs its code (what forms, tables
+    and tickets use); the others take one made from the label."""
+    require_admin(actor)
+    parent = _get(parent_id) if parent_id is not None else None
+    if parent is not None and parent.is_leaf:
+        raise ValidationFailed(_("A category of level 3 has no subcategories."))
+    level = parent.level + 1 if parent else 1
+    label, code = (label or "").strip(), (code or "").strip()
+    errors = _label_errors(label)
+    if level < Category.LEAF_LEVEL:
+        code = slug(label) if parent is None else f"{parent.code}.{slug(label)}"
+        if db.session.scalar(select(Category.id).where(Category.code == code)) is not None:
+            errors.setdefault("label", []).append(_("There is already a category with this name here."))
+    elif not _LEAF_CODE.match(code):
+        errors["code"] = [_("Up to 40 lowercase letters without accents, digits or underscores, starting with "
+                            "a letter.")]
+    elif db.session.scalar(select(Category.id).where(Category.code == code)) is not None:
+        errors["code"] = [_("A category already has this code.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
+    with transaction():
+        node = Category(code=code, label=label, parent=parent, level=level, position=_next_position(parent),
+                        kinds=[], deployed_kinds=[], active=True)
+        db.session.add(node)
+    return node
+
+
+def update_category(category_id: int, details: CategoryDetails, actor: User) -> Category:
+    """Rename, (de)activate; for a leaf also its kinds, default team and default priority. The code stays."""
+    require_admin(actor)
+    node = _get(category_id)
+    label = (details.label or "").strip()
+    errors = _label_errors(label)
+    team = None
+    if node.is_leaf:
+        known_kinds = {kind.code for kind in all_kinds()}
+        if any(kind not in known_kinds for kind in details.kinds):
+            errors["kinds"] = [_("Value not allowed.")]
+        if details.priority and details.priority not in PRIORITIES:
+            errors["priority"] = [_("Value not allowed.")]
+        if details.team:
+            team = db.session.scalar(select(Team).where(Team.code == details.team))
+            if team is None:
+                errors["team"] = [_("Value not allowed.")]
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
+    with transaction():
+        node.label, node.active = label, bool(details.active)
+        if node.is_leaf:
+            node.kinds = [kind.code for kind in all_kinds() if kind.code in details.kinds]
+            node.default_team, node.default_priority = team, details.priority or None
+    return node
+
+
+def _get(category_id: int) -> Category:
+    node = db.session.get(Category, category_id)
+    if node is None:
+        raise NotFound(_("That category does not exist."))
+    return node
+
+
+def _label_errors(label: str) -> dict[str, list[str]]:
+    if not label:
+        return {"label": [_("This field is required.")]}
+    if len(label) > 160:
+        return {"label": [_("At most %(n)s characters.", n=160)]}
+    return {}
 
 
 # -- deploy ------------------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
-from app.errors import DeployError, NotFound, ValidationFailed
+from app.errors import DeployError, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import CHANNEL_LABELS, CaseKind, CaseStatus, Ticket
+from app.models import CHANNEL_LABELS, CaseKind, CaseStatus, Ticket, User
+from app.services.transaction import transaction
 from app.workflow.deploy import DeployErrors
 
 KINDS_DIR = "kinds"
@@ -65,10 +66,6 @@ def all_kinds() -> list[CaseKind]:
     return list(db.session.scalars(select(CaseKind).order_by(CaseKind.created_at, CaseKind.code)))
 
 
-def active_kinds() -> list[CaseKind]:
-    return [kind for kind in all_kinds() if kind.active]
-
-
 def kind_labels() -> dict[str, str]:
     return {kind.code: kind.label for kind in all_kinds()}
 
@@ -97,11 +94,13 @@ def customer_status_label(ticket: Ticket) -> str:
 
 
 def customer_status_choices() -> dict[str, str]:
-    """Status codes a customer may filter his cases by, with the wording he is shown (first kind wins)."""
+    """Status codes a customer may filter his cases by (those he is told about), with the wording he is
+    shown (first kind wins)."""
     choices: dict[str, str] = {}
     for kind in all_kinds():
         for row in kind.statuses:
-            choices.setdefault(row.code, row.customer_label)
+            if row.public:
+                choices.setdefault(row.code, row.customer_label)
     return choices
 
 
@@ -178,19 +177,37 @@ def upsert_kind(file: KindFile) -> CaseKind:
     return kind
 
 
-# -- admin -------------------------------------------------------------------------------------------
+# -- admin (in the browser) --------------------------------------------------------------------------
 
-def update_status(kind_code: str, code: str, *, label: str, customer_label: str, public: bool) -> CaseStatus:
-    """An admin's edit of a status's wording and of whether the customer is told (caller commits)."""
+def require_admin(actor: User) -> None:
+    if "admin" not in actor.roles:
+        raise Forbidden(_("Only an administrator manages the kinds of case and the categories."))
+
+
+def kind_list(actor: User) -> list[CaseKind]:
+    require_admin(actor)
+    return all_kinds()
+
+
+def kind_page(code: str, actor: User) -> CaseKind:
+    require_admin(actor)
+    return get_kind(code)
+
+
+def update_status(kind_code: str, code: str, *, label: str, customer_label: str, public: bool,
+                  actor: User) -> CaseStatus:
+    """An admin's wording of a status, for staff and for the customer, and whether the customer is told."""
+    require_admin(actor)
     row = status(kind_code, code)
     label, customer_label = (label or "").strip(), (customer_label or "").strip()
     errors = {}
-    if not label:
-        errors["label"] = [_("This field is required.")]
-    if not customer_label:
-        errors["customer_label"] = [_("This field is required.")]
+    for name, value, most in (("label", label, 120), ("customer_label", customer_label, 160)):
+        if not value:
+            errors[name] = [_("This field is required.")]
+        elif len(value) > most:
+            errors[name] = [_("At most %(n)s characters.", n=most)]
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
-    row.label, row.customer_label, row.public = label[:120], customer_label[:160], bool(public)
+    with transaction():
+        row.label, row.customer_label, row.public = label, customer_label, bool(public)
     return row
-

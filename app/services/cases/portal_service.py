@@ -15,8 +15,10 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
-from app.services.cases import answers, attachment_service, categories, message_service, ticket_service
+from app.services import sla
+from app.services.cases import answers, attachment_service, categories, kinds, message_service, ticket_service
 from app.services.processes import forms
+from app.services.sla.state import SlaState
 from app.services.transaction import transaction
 from app.workflow import runtime
 
@@ -42,6 +44,7 @@ class PortalTicket:
     tasks: list[HumanTask]
     waiting_reply: bool
     attachments: list[Attachment] = field(default_factory=list)
+    sla: SlaState | None = None  # fecha máxima de respuesta, estimated resolution, paused while we wait on him
     answer: answers.Answer | None = None  # the responsible area's answer, if any
 
 
@@ -86,7 +89,7 @@ def ticket_view(customer_id: int, ref: str) -> PortalTicket:
                                                                TicketEvent.public.is_(True))
                                      .order_by(TicketEvent.id)))
     return PortalTicket(ticket=ticket, events=events, tasks=_customer_tasks(ticket),
-                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket),
+                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket), sla=sla.state(ticket),
                         answer=answers.answer_of(ticket))
 
 
@@ -96,7 +99,7 @@ def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
     state = {
         "number": view.ticket.number,
         "status": view.ticket.status,
-        "status_label": view.ticket.customer_status_label,
+        "status_label": kinds.customer_status_label(view.ticket),
         "events": [{"id": e.id, "at": e.created_at.isoformat(), "message": e.message} for e in view.events],
         "tasks": [{"id": t.id, "title": t.title} for t in view.tasks],
         "waiting_reply": view.waiting_reply,
@@ -131,7 +134,7 @@ def customer_task(customer_id: int, task_id: str) -> tuple[HumanTask, dict]:
         raise NotFound(_("Task not found."))
     if task.status != "ready":
         raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-    return task, forms.load_schema(task.form)
+    return task, forms.load_schema(task.form, task.ticket.kind)
 
 
 def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
@@ -142,7 +145,7 @@ def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
             raise NotFound(_("Task not found."))
         if task.status != "ready":
             raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-        forms.validate(task.form, data)
+        forms.validate(task.form, data, task.ticket.kind)
         runtime.complete_task(task, data, None, None)
     return task
 

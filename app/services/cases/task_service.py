@@ -56,7 +56,7 @@ def get_task(task_id: str, user: User) -> HumanTask:
 
 
 def form_schema(task: HumanTask) -> dict:
-    return forms.load_schema(task.form)
+    return forms.load_schema(task.form, task.ticket.kind)
 
 
 def claim(task_id: str, user: User) -> HumanTask:
@@ -93,7 +93,7 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
             on_behalf_of = on_behalf_of or task.ticket.customer.name
         if uploads and isinstance(data, dict):
             data = {**data, **{field: name for field, (name, _bytes) in uploads.items()}}
-        forms.validate(task.form, data)
+        forms.validate(task.form, data, task.ticket.kind)
         for field, (name, content) in (uploads or {}).items():
             stored = attachment_service.store(task.ticket, name, content, source="staff", actor=user)
             db.session.flush()
@@ -150,9 +150,10 @@ def task_page(task_id: str, user: User) -> TaskPage:
         select(HumanTask).where(HumanTask.ticket_id == task.ticket_id, HumanTask.status == "completed")
         .options(joinedload(HumanTask.completed_by)).order_by(HumanTask.completed_at)))
     customer_lane = lane_role(task.lane) == CUSTOMER_ROLE
-    schema = forms.load_schema(task.form)
+    kind = task.ticket.kind
+    schema = forms.load_schema(task.form, kind)
     return TaskPage(task=task, schema=schema, ticket=task.ticket,
-                    earlier=[(t, forms.load_schema(t.form)) for t in earlier],
+                    earlier=[(t, forms.load_schema(t.form, kind)) for t in earlier],
                     on_behalf_of=task.ticket.customer.name if customer_lane else None,
                     may_work=may_work(user, task), may_reassign=may_reassign(user),
                     candidates=_candidates(task) if may_reassign(user) else [], sla=task_query.sla_now(task.due_at),

@@ -12,12 +12,14 @@ from app.extensions import db
 from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, WorkflowInstance
 from app.models.attachment import Attachment
+from app.services import sla
 from app.services.accounts.permissions import may_see_ticket, visible_filter
-from app.services.cases import answers, attachment_service, categories, links, task_query
+from app.services.cases import answers, attachment_service, categories, links
 from app.services.cases.ticket_service import get_ticket
 from app.services.followups import analysis
 from app.services.followups.analysis import Analysis
 from app.services.incidents import panel
+from app.services.sla.state import SlaState
 
 
 @dataclass
@@ -80,7 +82,7 @@ class TicketPage:
     diagrams: list[Diagram]
     attachments: list[Attachment]
     customer_email: str
-    sla: str | None  # the ticket's deadline: overdue | due_soon | on_time
+    sla: SlaState  # response and resolution against their targets (app/services/sla)
     category: str | None  # the label of the ticket's category (a leaf of the taxonomy)
     followup: Analysis  # its answer, maximum response date and follow-ups (or, for a follow-up, its earlier one)
     answer_events: set[int]  # staff replies already marked as the ticket's answer
@@ -109,7 +111,7 @@ def ticket_page(number: str, user: User) -> TicketPage:
     return TicketPage(ticket=ticket, events=events, open_tasks=open_tasks, diagrams=_diagrams(ticket, open_tasks),
                       attachments=attachment_service.of_ticket(ticket),
                       customer_email=ticket.contact_email or ticket.customer.email,
-                      sla=None if ticket.resolved_at or ticket.closed_at else task_query.sla_now(ticket.sla_due_at),
+                      sla=sla.state(ticket),
                       category=categories.leaf_label(ticket.category),
                       followup=analysis.analyze(ticket), answer_events=answers.marked_events(ticket),
                       links=links.links_of(ticket), incident=panel.of(ticket), timeline=group_timeline(events))

@@ -27,10 +27,13 @@ def register(customer_id: int, form: dict, faults: list[str], files: list[tuple[
         errors["description"] = [_("Describe the problem in at least 10 characters.")]
     if form.get("category") not in categories_for_customers():
         errors["category"] = [_("Choose an option.")]
-    device = parse_device({"equipment_brand": form.get("equipment_brand", ""),
-                           "equipment_model": form.get("equipment_model", ""),
-                           "device_serial": form.get("device_serial", ""), "faults": faults,
-                           "fault_notes": form.get("fault_notes", "")})
+    try:
+        device = parse_device({"equipment_brand": form.get("equipment_brand", ""),
+                               "equipment_model": form.get("equipment_model", ""),
+                               "device_serial": form.get("device_serial", ""), "faults": faults,
+                               "fault_notes": form.get("fault_notes", "")})
+    except ValidationFailed as err:  # every field's message at once
+        errors.update(err.errors)
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
     customer = db.session.get(Customer, customer_id)

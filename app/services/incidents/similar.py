@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app.errors import Conflict, NotFound
 from app.extensions import db
@@ -58,7 +58,7 @@ def similar_resolved(ticket: Ticket, limit: int = 5) -> list[SimilarIncident]:
     joined = " | ".join(terms) if postgres else " OR ".join(f'"{t}"' for t in terms)
     rows = db.session.execute(query, {"terms": joined, "category": ticket.category, "exclude": ticket.id,
                                       "limit": limit}).all()
-    found = {t.id: t for t in db.session.query(Ticket).filter(Ticket.id.in_([r.id for r in rows]))}
+    found = {t.id: t for t in db.session.scalars(select(Ticket).where(Ticket.id.in_([r.id for r in rows])))}
     return [_view(found[r.id]) for r in rows if r.id in found]
 
 
@@ -84,7 +84,7 @@ def apply_procedure(number: str, source_number: str, actor: User) -> IncidentDet
     """Copy the procedure of the resolved incident ``source_number`` into incident ``number``'s work."""
     with transaction():
         ticket = ticket_view_service.visible_ticket(number, actor)
-        source = db.session.query(Ticket).filter(Ticket.number == (source_number or "").strip()).one_or_none()
+        source = db.session.scalar(select(Ticket).where(Ticket.number == (source_number or "").strip()))
         if ticket.incident is None:
             raise NotFound(_("Ticket %(number)s is not an incident.", number=number))
         if source is None or source.incident is None or not source.incident.resolution:

@@ -40,6 +40,7 @@ from app.services.transaction import transaction
 from handlers import mail as mail_templates
 from handlers import outbox, timeline
 from handlers.delivery import MESSAGE_ID_DOMAIN
+from handlers.links import merged_into
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +169,15 @@ def _dispatch(row: InboundMessage, mail: ParsedMail, allow_delivery: bool) -> st
 # --- threading -------------------------------------------------------------------------------------------
 
 def thread_ticket(mail: ParsedMail) -> Ticket | None:
-    """The ticket a reply belongs to: References/In-Reply-To first, then the subject's ticket number."""
+    """The ticket a reply belongs to: References/In-Reply-To first, then the subject's ticket number. The
+    thread of a duplicate merged into another ticket goes on there."""
+    ticket = _threaded(mail)
+    while ticket is not None and (original := merged_into(ticket)) is not None:
+        ticket = original
+    return ticket
+
+
+def _threaded(mail: ParsedMail) -> Ticket | None:
     for mid in mail.thread_ids:
         ticket = _ticket_of_our_message(mid)
         if ticket is not None:

@@ -1,6 +1,13 @@
-"""Task forms: JSON Schemas in ``forms/``, validated field by field with Spanish messages."""
+"""Task forms: JSON Schemas in ``forms/``, validated field by field with Spanish messages.
+
+A field may take its choices from data instead of listing them: ``"x-options": "categories"`` gets a
+``oneOf`` of the active category leaves of the ticket's kind (``const`` the code, ``title`` the label,
+``x-group`` the branch above it) each time the form is shown or validated, so the taxonomy an admin edits
+is the one the form offers.
+"""
 from __future__ import annotations
 
+import copy
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -8,8 +15,12 @@ from pathlib import Path
 from flask import current_app
 from jsonschema import Draft202012Validator
 
-from app.errors import NotFound, ValidationFailed
+from app.errors import DeployError, NotFound, ValidationFailed
 from app.i18n import _
+from app.services.cases import categories
+
+# What ``"x-options"`` may name, and where the choices come from: ``oneOf`` entries for a kind of case.
+OPTION_SOURCES = {"categories": categories.leaf_options}
 
 _MESSAGES = {
     "required": lambda e: _("This field is required."),
@@ -39,26 +50,74 @@ def _load(forms_dir: str, name: str) -> dict:
     return schema
 
 
-def load_schema(name: str | None) -> dict:
-    """The task's JSON Schema; a task without a form takes an empty object."""
+def load_schema(name: str | None, kind: str | None = None) -> dict:
+    """The task's JSON Schema with its ``x-options`` choices for a case of ``kind``; a task without a form
+    takes an empty object."""
     if not name:
         return {"type": "object", "properties": {}, "additionalProperties": False}
-    return _load(current_app.config["FORMS_DIR"], name)
+    schema = _load(current_app.config["FORMS_DIR"], name)
+    if not option_fields(schema):
+        return schema
+    return _with_options(copy.deepcopy(schema), kind)
 
 
-def choice_title(name: str, field: str, value: str | None) -> str | None:
-    """The label the form gives a choice (``oneOf`` ``const``/``title``), or the value itself."""
-    for option in load_schema(name).get("properties", {}).get(field, {}).get("oneOf", []):
-        if option.get("const") == value:
-            return option.get("title", value)
-    return value
+def option_fields(node) -> list[tuple[str, dict]]:
+    """Every ``(source, field schema)`` of the schema that takes its choices from ``x-options``."""
+    found = []
+    if isinstance(node, dict):
+        if "x-options" in node:
+            found.append((node["x-options"], node))
+        for value in node.values():
+            found.extend(option_fields(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(option_fields(value))
+    return found
 
 
-def validate(name: str | None, data) -> dict:
+def deploy_problems(leaf_codes: set[str]) -> list[DeployError]:
+    """What a deploy refuses in ``forms/``: an ``x-options`` source that does not exist, and a ``category``
+    field listing a code that is not a leaf of the taxonomy (better: ``"x-options": "categories"``)."""
+    folder = Path(current_app.config["FORMS_DIR"])
+    errors = []
+    for path in sorted(folder.glob("*.schema.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        errors += [DeployError(_("Unknown x-options %(source)s.", source=source), file=f"forms/{path.name}")
+                   for source, _field in option_fields(schema) if source not in OPTION_SOURCES]
+        for field in _category_fields(schema):
+            codes = [o.get("const") for o in field.get("oneOf", [])] + list(field.get("enum", []))
+            errors += [DeployError(_("The category %(category)s does not exist in the taxonomy.", category=code),
+                                   file=f"forms/{path.name}") for code in codes if code not in leaf_codes]
+    return errors
+
+
+def _category_fields(node) -> list[dict]:
+    found = []
+    if isinstance(node, dict):
+        prop = node.get("properties", {}).get("category") if isinstance(node.get("properties"), dict) else None
+        if isinstance(prop, dict) and "x-options" not in prop:
+            found.append(prop)
+        for value in node.values():
+            found.extend(_category_fields(value))
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(_category_fields(value))
+    return found
+
+
+def _with_options(schema: dict, kind: str | None) -> dict:
+    for source, field in option_fields(schema):
+        if source not in OPTION_SOURCES:
+            raise LookupError(f"x-options {source!r} is not one of {sorted(OPTION_SOURCES)}")
+        field["oneOf"] = OPTION_SOURCES[source](kind)
+    return schema
+
+
+def validate(name: str | None, data, kind: str | None = None) -> dict:
     """Return ``data`` if it satisfies the form, else raise ``ValidationFailed`` with per-field errors."""
     if not isinstance(data, dict):
         raise ValidationFailed(_("The form data must be an object."), errors={"data": [_("Must be an object.")]})
-    schema = load_schema(name)
+    schema = load_schema(name, kind)
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):

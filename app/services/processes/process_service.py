@@ -1,6 +1,7 @@
 """Deploying processes: a changed process gets a new numbered version; a broken one changes nothing."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,10 +14,13 @@ from app.models import ProcessVersion, User
 from app.services.cases import categories, kinds
 from app.services.followups import lines as lines_of_business
 from app.services.followups import subjects as followup_subjects
+from app.services.processes import forms
 from app.services.sla import calendar as sla_calendar
 from app.services.transaction import transaction
 from app.workflow import deploy
 from app.workflow.deploy import DeployErrors
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,15 +35,10 @@ def deploy_directory(directory: str) -> list[DeployResult]:
     checked before anything is stored, stored in one transaction."""
     files = {p.name: p.read_bytes() for p in sorted(Path(directory).iterdir())
              if p.suffix in (".bpmn", ".dmn") and p.is_file()}
-    kind_files = kinds.read_kind_files(directory)
     with transaction():
-        results = deploy_files(files)
-        _check_kind_processes(kind_files, {r.process_id for r in results})
         followup_subjects.load(directory)  # before the kinds: it adds the teams their categories name
         lines_of_business.load(directory)
-        for kind_file in kind_files:
-            kinds.upsert_kind(kind_file)
-            categories.merge_from_kind(kind_file)
+        results = _deploy(files, kinds.read_kind_files(directory))
         sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
     return results
 
@@ -48,6 +47,17 @@ def _check_kind_processes(kind_files: list[kinds.KindFile], deployed: set[str]) 
     known = deployed | set(db.session.scalars(select(ProcessVersion.process_id)))
     errors = [DeployError(_("Process %(process)s is not deployed.", process=f.data["process"]), file=f.name)
               for f in kind_files if f.data["process"] not in known]
+    if errors:
+        raise DeployErrors(errors)
+
+
+def _check_category_codes(files: dict[str, bytes]) -> None:
+    """A decision table or a form naming a category code the taxonomy lacks is refused."""
+    known = categories.leaf_codes()
+    errors = [DeployError(_("The category %(category)s does not exist in the taxonomy.", category=ref.code),
+                          file=ref.file, element=ref.element, line=ref.line)
+              for ref in deploy.category_references(files) if ref.code not in known]
+    errors += forms.deploy_problems(known)
     if errors:
         raise DeployErrors(errors)
 
@@ -64,9 +74,19 @@ def deploy_uploaded(files: dict[str, bytes], actor: User) -> list[DeployResult]:
 
 def deploy_files(files: dict[str, bytes]) -> list[DeployResult]:
     """Validate all files first (raises ``DeployErrors``), then store the processes that changed."""
+    return _deploy(files, [])
+
+
+def _deploy(files: dict[str, bytes], kind_files: list[kinds.KindFile]) -> list[DeployResult]:
     built = deploy.build(files)
     results = []
     with transaction():
+        _check_kind_processes(kind_files, {process.process_id for process in built})
+        for kind_file in kind_files:
+            kinds.upsert_kind(kind_file)
+            for warning in categories.merge_from_kind(kind_file):
+                log.warning("deploy: %s", warning)
+        _check_category_codes(files)
         for process in built:
             latest = db.session.scalar(
                 select(ProcessVersion).where(ProcessVersion.process_id == process.process_id)

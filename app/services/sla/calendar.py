@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app import clock
 from app.businesstime import calendar as calendars
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -56,21 +57,35 @@ def format_time(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def list_calendars() -> list[BusinessCalendar]:
-    return list(db.session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.code)))
-
-
-def get_calendar(code: str) -> BusinessCalendar:
-    row = db.session.scalar(select(BusinessCalendar).where(BusinessCalendar.code == code))
-    if row is None:
-        raise NotFound(_("No such calendar."))
-    return row
+WEEKDAYS = range(7)  # 0 = Monday
 
 
 @dataclass(frozen=True)
 class Holiday:
     day: date
     name: str
+
+
+@dataclass
+class CalendarPage:
+    calendar: BusinessCalendar
+    hours: dict[int, str]  # weekday -> "09:00-14:00, 15:00-18:00" (empty: closed)
+    holidays: list[Holiday]  # this year's official holidays, for reference
+
+
+def list_calendars(actor: User) -> list[BusinessCalendar]:
+    _require_admin(actor)
+    return list(db.session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.code)))
+
+
+def calendar_page(code: str, actor: User) -> CalendarPage:
+    _require_admin(actor)
+    row = _get(code)
+    hours: dict[int, list[str]] = {day: [] for day in WEEKDAYS}
+    for window in row.hours:
+        hours[window.weekday].append(f"{format_time(window.start_minute)}-{format_time(window.end_minute)}")
+    return CalendarPage(calendar=row, hours={day: ", ".join(w) for day, w in hours.items()},
+                        holidays=official_holidays(clock.now().astimezone(calendars.LOCAL_TZ).year))
 
 
 def official_holidays(year: int) -> list[Holiday]:
@@ -80,38 +95,65 @@ def official_holidays(year: int) -> list[Holiday]:
     return [Holiday(day, name) for day, name in sorted(days.items()) if day.year == year]
 
 
-def set_hours(code: str, windows: dict[int, list[tuple[str, str]]], official_holidays: bool, actor: User) -> None:
-    """Replace the weekly opening hours: ``{weekday: [("09:00", "18:00"), ...]}`` (0 = Monday)."""
+def set_hours(code: str, hours: dict[int, str], closed_on_holidays: bool, actor: User) -> None:
+    """Replace the weekly opening hours: ``{weekday: "09:00-14:00, 15:00-18:00"}`` (0 = Monday, "" closed)."""
     _require_admin(actor)
     parsed, errors = [], {}
-    for weekday, pairs in windows.items():
-        for start_text, end_text in pairs:
-            try:
-                start, end = parse_time(start_text), parse_time(end_text)
-            except ValueError:
-                errors[f"day{weekday}"] = [_("Write the hours as HH:MM, from 00:00 to 24:00.")]
-                continue
-            if end <= start:
-                errors[f"day{weekday}"] = [_("The closing time must be after the opening time.")]
-                continue
-            parsed.append(BusinessHours(weekday=weekday, start_minute=start, end_minute=end))
+    for weekday in WEEKDAYS:
+        try:
+            windows = _parse_windows(hours.get(weekday, ""))
+        except ValueError as err:
+            errors[f"day{weekday}"] = [str(err)]
+            continue
+        parsed.extend(BusinessHours(weekday=weekday, start_minute=start, end_minute=end) for start, end in windows)
+    if not errors and not parsed:
+        errors["day0"] = [_("A calendar needs at least one opening window.")]
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
-    if not parsed:
-        raise ValidationFailed(_("Please correct the marked fields."),
-                               errors={"day0": [_("A calendar needs at least one opening window.")]})
     with transaction():
-        row = get_calendar(code)
+        row = _get(code)
         row.hours.clear()
         db.session.flush()
         row.hours.extend(parsed)
-        row.official_holidays = official_holidays
+        row.official_holidays = closed_on_holidays
 
 
-def add_day_off(code: str, day: date, reason: str, actor: User) -> None:
+def _parse_windows(text: str) -> list[tuple[int, int]]:
+    windows = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        start_text, _sep, end_text = part.partition("-")
+        try:
+            start, end = parse_time(start_text), parse_time(end_text)
+        except ValueError:
+            raise ValueError(_("Write each window as 09:00-18:00 (from 00:00 to 24:00), separated by commas.")) \
+                from None
+        if end <= start:
+            raise ValueError(_("The closing time must be after the opening time."))
+        windows.append((start, end))
+    windows.sort()
+    if any(prev[1] > nxt[0] for prev, nxt in zip(windows, windows[1:], strict=False)):
+        raise ValueError(_("The windows of a day must not overlap."))
+    return windows
+
+
+def _get(code: str) -> BusinessCalendar:
+    row = db.session.scalar(select(BusinessCalendar).where(BusinessCalendar.code == code))
+    if row is None:
+        raise NotFound(_("No such calendar."))
+    return row
+
+
+def add_day_off(code: str, day: str | date, reason: str, actor: User) -> None:
+    """A company day off (``day`` as an ISO date from a form, or a date)."""
     _require_admin(actor)
+    if not isinstance(day, date):
+        try:
+            day = date.fromisoformat(day.strip())
+        except ValueError:
+            raise ValidationFailed(_("Please correct the marked fields."),
+                                   errors={"day": [_("Choose a date.")]}) from None
     with transaction():
-        row = get_calendar(code)
+        row = _get(code)
         if any(existing.day == day for existing in row.days_off):
             raise ValidationFailed(_("Please correct the marked fields."),
                                    errors={"day": [_("That day is already a day off.")]})
@@ -121,7 +163,7 @@ def add_day_off(code: str, day: date, reason: str, actor: User) -> None:
 def remove_day_off(code: str, day_off_id: int, actor: User) -> None:
     _require_admin(actor)
     with transaction():
-        row = get_calendar(code)
+        row = _get(code)
         found = next((d for d in row.days_off if d.id == day_off_id), None)
         if found is None:
             raise NotFound(_("No such day off."))

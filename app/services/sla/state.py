@@ -3,9 +3,11 @@ resolution."""
 from __future__ import annotations
 
 from app import clock
-from app.businesstime.ticket_clock import SlaState
+from app.businesstime.ticket_clock import SlaState, TargetState
 from app.businesstime.ticket_clock import state as _state
 from app.models import Ticket
+
+__all__ = ["SlaState", "TargetState", "state"]
 
 
 def state(ticket: Ticket) -> SlaState:
