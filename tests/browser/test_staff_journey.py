@@ -112,7 +112,7 @@ def see_escalation(browser, base, shot, number: str) -> None:
     supervisor.get_by_role("link", name="Bandeja").click()
     assert f"El ticket {number} fue escalado" in supervisor.locator(".inbox").inner_text()
     shot(supervisor, "06-inbox-1280")
-    supervisor.goto(f"{base}/staff/tasks?sla=overdue")
+    supervisor.goto(f"{base}/staff/tasks?sla=overdue&scope=all")
     row = supervisor.get_by_role("row").filter(has_text=number).first
     assert "Vencida" in row.inner_text()
     shot(supervisor, "07-overdue-list-1280")

@@ -108,5 +108,5 @@ def test_an_agent_takes_an_incident_on_a_call_and_sees_the_open_one(staff):
 
 def test_the_incident_tasks_are_in_the_staff_task_list(staff):
     ticket = incident()
-    page = staff("agente").get("/staff/tasks").get_data(True)
+    page = staff("agente").get("/staff/tasks", query_string={"scope": "all"}).get_data(True)
     assert "Validar incidencia" in page and ticket.number in page
