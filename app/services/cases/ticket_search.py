@@ -227,11 +227,13 @@ def _sla_condition(which: str, now: datetime):
 def _text_search(text_typed: str):
     """The words typed, each the start of a word of the ticket's search document (accents and case aside);
     also an exact ticket or customer number, or a phone number typed with spaces."""
-    words = [w for w in _WORD.findall(text_typed)][:MAX_WORDS]
     clauses = [func.lower(Ticket.number) == text_typed.lower(), func.lower(Customer.number) == text_typed.lower()]
     digits = "".join(ch for ch in text_typed if ch.isdigit())
     if len(digits) >= 4 and len(digits) == len(re.sub(r"[\s\-()+.]", "", text_typed)):
-        clauses += [Customer.phone.like(f"%{digits}%"), Ticket.contact_phone.like(f"%{digits}%")]
+        # a phone number typed in groups ("449 100 0001"): its groups are no words to look for one by one
+        return or_(*clauses, Customer.phone.like(f"%{digits}%"), Ticket.contact_phone.like(f"%{digits}%"),
+                   Ticket.id.in_(_fts_ids([digits])))
+    words = _WORD.findall(text_typed)[:MAX_WORDS]
     if words:
         clauses.append(Ticket.id.in_(_fts_ids(words)))
     return or_(*clauses)
