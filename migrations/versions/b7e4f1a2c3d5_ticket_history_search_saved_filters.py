@@ -6,7 +6,7 @@ PostgreSQL: the ``unaccent`` extension and a table ``ticket_fts`` holding each t
 document (number, customer number/name/phone/e-mail, contact phone/e-mail, description) in step.
 
 Revision ID: b7e4f1a2c3d5
-Revises: aba1e9d3635d
+Revises: c1a1e5000012
 Create Date: 2026-12-04 15:50:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e4f1a2c3d5'
-down_revision = 'aba1e9d3635d'
+down_revision = 'c1a1e5000012'
 branch_labels = None
 depends_on = None
 
