@@ -76,8 +76,9 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_name(name, type_, parent_names):
-    """The SQLite full-text tables (an FTS5 table and its shadow tables) are made by a migration, not a model."""
-    return not (type_ == "table" and name is not None and name.startswith("incident_fts"))
+    """The full-text tables (SQLite FTS5 tables and their shadow tables, PostgreSQL's ticket_fts) are made by
+    migrations and kept by triggers, not models."""
+    return not (type_ == "table" and name is not None and name.startswith(("incident_fts", "ticket_fts")))
 
 
 def run_migrations_online():

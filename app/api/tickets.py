@@ -2,10 +2,11 @@
 from flask import url_for
 
 from app.api import bp
-from app.api.parsing import json_body
+from app.api.parsing import json_body, query_args
 from app.api.security import token_required
+from app.schemas.ticket_search import TicketPageSchema, TicketSearchQuerySchema
 from app.schemas.tickets import CustomerMessageSchema, TicketCreateSchema, TicketSchema
-from app.services.cases import message_service, ticket_service
+from app.services.cases import message_service, ticket_search, ticket_service
 from app.services.incidents import registration
 
 
@@ -52,6 +53,29 @@ def create_ticket(user):
         ticket, created = ticket_service.open_case(actor=user, **body), True
     return TicketSchema().dump(ticket), 201 if created else 200, {"Location": url_for(".get_ticket",
                                                                                       number=ticket.number)}
+
+
+@bp.get("/tickets")
+@token_required
+def search_tickets(user):
+    """The ticket history: every ticket of every kind the caller may see, filtered, sorted and paged.
+
+    The same search as the staff page: ``q`` ignores accents and case ("lopez maria" finds "María López").
+    ---
+    get:
+      tags: [tickets]
+      parameters:
+        - in: query
+          schema: TicketSearchQuerySchema
+      responses:
+        200:
+          description: One page of tickets.
+          content:
+            application/json:
+              schema: TicketPageSchema
+        422: ValidationFailed
+    """
+    return TicketPageSchema().dump(ticket_search.search(user, query_args(TicketSearchQuerySchema())))
 
 
 @bp.get("/tickets/<number>")

@@ -25,6 +25,7 @@ from app.models.process import HumanTask, ProcessVersion, WorkflowInstance
 from app.models.submission import Submission
 from app.models.task_index import ix_human_task_open_created, ix_human_task_open_priority  # noqa: F401
 from app.models.ticket import Ticket, TicketEvent
+from app.models.ticket_filter import SavedTicketFilter
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "AutoReplyLog", "BusinessCalendar", "BusinessHours", "CalendarDayOff",
@@ -38,4 +39,5 @@ __all__ = [
     "Submission",
     "BillingDocument", "BillingDocumentLine", "BillingRequest", "Claim", "ClaimLine", "ClaimLineVersion",
     "ClaimReason", "DOCUMENT_TYPES", "ServiceChangeOrder", "ServiceChangeOrderType",
+    "SavedTicketFilter",
 ]

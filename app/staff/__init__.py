@@ -19,6 +19,7 @@ from app.staff import (  # noqa: E402, F401
     intake,
     links,
     tasks,
+    ticket_history,
     tickets,
     web,
 )

@@ -17,9 +17,11 @@ INTAKE_FIELDS = [f.name for f in fields(customer_service.Intake)]
 
 @bp.get("/intake")
 def intake():
-    found, picked = customer_service.intake_context(request.args.get("caller", ""),
-                                                    request.args.get("customer_number", ""), staff_user())
-    return render_template("staff/intake.html", found=found, searched="caller" in request.args, picked=picked,
+    context = customer_service.intake_context(request.args.get("caller", ""),
+                                              request.args.get("customer_number", ""), staff_user())
+    picked = context.picked
+    return render_template("staff/intake.html", found=context.found, searched="caller" in request.args,
+                           picked=picked, caller_tickets=context.tickets,
                            form={"customer_number": picked.number if picked else "", "channel": "phone"},
                            errors={})
 

@@ -66,7 +66,7 @@ def test_lanes_the_user_may_not_work_are_404(api, diagnosing, open_complaint):
     diagnosis = api.ready_task(diagnosing.technician, diagnosing.number, "Diagnóstico")
     validation = api.ready_task("agente", open_complaint().number, "Validar reporte")
     for user, task in [("agente", diagnosis), ("redes1", diagnosis), ("aprobador", diagnosis),
-                       (diagnosing.technician, validation), ("supervisor", validation)]:
+                       (diagnosing.technician, validation)]:
         api.get(f"/tasks/{task['id']}", user, expect=404)
         api.post(f"/tasks/{task['id']}/claim", user, expect=404)
         api.post(f"/tasks/{task['id']}/complete", user, json={"data": DIAGNOSIS}, expect=404)

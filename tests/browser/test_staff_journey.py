@@ -70,7 +70,7 @@ def take_phone_complaint(browser, base, shot) -> str:
     phone_shot(agent, shot, "02-readback-360")
     agent.set_viewport_size(WIDE)
     # The agent validates the report from the task list.
-    agent.goto(f"{base}/staff/tasks")
+    agent.goto(f"{base}/staff/tasks?scope=all")
     agent.get_by_role("row").filter(has_text=number).get_by_role("link", name="Validar reporte").click()
     assert agent.locator("#f-rejection_reason").is_hidden()  # asked only when the report is denied
     agent.get_by_label("No, denegar el reporte").check()
@@ -112,7 +112,7 @@ def see_escalation(browser, base, shot, number: str) -> None:
     supervisor.get_by_role("link", name="Bandeja").click()
     assert f"El ticket {number} fue escalado" in supervisor.locator(".inbox").inner_text()
     shot(supervisor, "06-inbox-1280")
-    supervisor.goto(f"{base}/staff/tasks?sla=overdue")
+    supervisor.goto(f"{base}/staff/tasks?sla=overdue&scope=all")
     row = supervisor.get_by_role("row").filter(has_text=number).first
     assert "Vencida" in row.inner_text()
     shot(supervisor, "07-overdue-list-1280")

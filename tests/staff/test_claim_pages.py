@@ -40,7 +40,7 @@ def test_copy_a_claim_from_the_document_viewer_and_send_a_line(staff):
 
     task = db.session.scalar(select(HumanTask).where(HumanTask.ticket_id == ticket.id, HumanTask.status == "ready"))
     approver = staff("aprobador")
-    assert number in approver.get("/staff/tasks").get_data(True)
+    assert number in approver.get("/staff/tasks", query_string={"scope": "all"}).get_data(True)
     task_page = approver.get(f"/staff/tasks/{task.id}").get_data(True)
     assert "importe reclamado $45.00" in task_page and "Renta de módem, $49.00" in task_page
 

@@ -14,10 +14,10 @@ def test_agent_sees_contact_center_work_and_searches_it(staff):
     first = open_complaint()
     other = open_complaint(customer_number="C-1002")
     agent = staff("agente")
-    page = agent.get("/staff/tasks").get_data(True)
+    page = agent.get("/staff/tasks", query_string={"scope": "all"}).get_data(True)
     assert first.number in page and other.number in page
     for search in (first.number, "C-1001", "maría", "4491000001"):
-        found = agent.get("/staff/tasks", query_string={"q": search}).get_data(True)
+        found = agent.get("/staff/tasks", query_string={"q": search, "scope": "all"}).get_data(True)
         assert first.number in found and other.number not in found, search
 
 
@@ -26,15 +26,16 @@ def test_filters_by_channel_team_task_and_sla(staff):
     social = open_complaint(channel="social", customer_number="C-1002")
     validate(by_phone)  # diagnosis for team soporte_n1, due at the SLA
     second_phone = open_complaint(channel="phone", customer_number="C-1003")
-    page = staff("agente").get("/staff/tasks", query_string={"channel": "social"}).get_data(True)
+    page = staff("agente").get("/staff/tasks", query_string={"channel": "social", "scope": "all"}).get_data(True)
     assert social.number in page and second_phone.number not in page
     supervisor = staff("supervisor")
-    page = supervisor.get("/staff/tasks", query_string={"task": "diagnostico"}).get_data(True)
+    page = supervisor.get("/staff/tasks", query_string={"task": "diagnostico", "scope": "all"}).get_data(True)
     assert by_phone.number in page and social.number not in page
-    assert supervisor.get("/staff/tasks", query_string={"sla": "overdue"}).get_data(True).count("task-link") == 0
+    overdue = supervisor.get("/staff/tasks", query_string={"sla": "overdue", "scope": "all"}).get_data(True)
+    assert overdue.count("task-link") == 0
     clock.advance(timedelta(days=30))
     supervisor.login("supervisor")  # the session expired meanwhile
-    overdue = supervisor.get("/staff/tasks", query_string={"sla": "overdue"}).get_data(True)
+    overdue = supervisor.get("/staff/tasks", query_string={"sla": "overdue", "scope": "all"}).get_data(True)
     assert by_phone.number in overdue and "sla-overdue" in overdue
 
 
@@ -90,3 +91,23 @@ def test_a_page_takes_the_same_number_of_queries_whatever_its_size(staff, app, s
         assert page.count('class="task-link"') == size
         counts[size] = len(statements)
     assert counts[5] == counts[50] <= 10, counts
+
+
+def test_the_list_opens_on_mine_with_a_counter_per_tab(staff):
+    ticket = open_complaint()
+    validate(ticket)
+    holder = ready_task(ticket, "diagnostico").assignee.username
+    open_complaint(customer_number="C-1002")  # validation: contact center, nobody holds it
+    page = staff(holder).get("/staff/tasks").get_data(True)
+    assert 'aria-current="page">Mías <span class="count-badge" aria-label="1 tarea">1</span>' in page
+    assert ticket.number in page and "Todas" in page and "Todo lo que puedo ver" not in page
+    agent = staff("agente").get("/staff/tasks").get_data(True)
+    assert "Ninguna tarea coincide." in agent  # she holds nothing yet; the other tabs say how many wait
+    assert 'Todas <span class="count-badge" aria-label="1 tarea">1</span>' in agent
+
+
+def test_the_supervisor_sees_every_lane_and_portal_words_read_as_spanish(staff):
+    waiting = open_complaint(channel="portal")  # validation by the contact center
+    page = staff("supervisor").get("/staff/tasks", query_string={"scope": "all"}).get_data(True)
+    assert waiting.number in page and "Validar reporte" in page and "portal en línea" in page
+    assert "el portal en línea" not in page

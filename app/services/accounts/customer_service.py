@@ -11,7 +11,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import PRIORITIES, Customer, Ticket, User
 from app.services.accounts.permissions import may_take_calls
-from app.services.cases import ticket_service
+from app.services.cases import ticket_search, ticket_service
 
 INTAKE_CHANNELS = ("phone", "social")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -34,10 +34,18 @@ class Intake:
     equipment_model: str = ""
 
 
-def intake_context(text: str, customer_number: str, actor: User) -> tuple[list[Customer], Customer | None]:
-    """The intake page: callers found for ``text``, and the customer already picked (by number)."""
+@dataclass
+class IntakeContext:
+    found: list[Customer]  # callers matching what the agent typed
+    picked: Customer | None  # the caller chosen (by number)
+    tickets: list[ticket_search.Row]  # his open tickets first, then the most recent ("¿cómo va mi reporte?")
+
+
+def intake_context(text: str, customer_number: str, actor: User) -> IntakeContext:
+    """The intake page: callers found for ``text``, the customer already picked (by number) and his tickets."""
     picked = customer_number and db.session.scalar(select(Customer).where(Customer.number == customer_number))
-    return find_callers(text, actor), picked or None
+    tickets = ticket_search.customer_tickets(actor, picked.number) if picked else []
+    return IntakeContext(found=find_callers(text, actor), picked=picked or None, tickets=tickets)
 
 
 def find_callers(text: str, actor: User, limit: int = 20) -> list[Customer]:

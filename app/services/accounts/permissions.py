@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import false, or_, true
+from sqlalchemy import exists, false, or_, true
 
-from app.models import HumanTask, User
+from app.models import HumanTask, Team, Ticket, User
 
 CUSTOMER_ROLE = "customer"
+# Lanes a supervisor works besides her teams' tasks: her own and the contact center's (she takes calls too).
+SUPERVISED_ROLES = ("supervisor", "agent")
 
 
 def lane_role(lane: str | None) -> str | None:
@@ -22,14 +24,15 @@ def may_work(user: User, task: HumanTask) -> bool:
         return any(r in user.roles for r in current_app.config["ON_BEHALF_ROLES"])
     if role == "technician" and "technician" in user.roles:
         return task.assignee_id == user.id or (task.candidate_team in user.team_codes)
-    if "supervisor" in user.roles and (task.candidate_team in user.team_codes or role == "supervisor"):
+    if "supervisor" in user.roles and (task.candidate_team in user.team_codes or role in SUPERVISED_ROLES):
         return True
     return role is not None and role in user.roles and role != "technician"
 
 
 def visible_filter(user: User):
-    """SQL condition on ``HumanTask`` for the tasks ``user`` may see (mirrors ``may_work``)."""
-    if "admin" in user.roles:
+    """SQL condition on ``HumanTask`` for the tasks ``user`` may see (mirrors ``may_work``, except that a
+    supervisor sees every lane's tasks, also those she may only reassign)."""
+    if "admin" in user.roles or "supervisor" in user.roles:  # a supervisor oversees every lane
         return true()
     lanes_by_role: dict[str, list[str]] = {}
     for lane, role in current_app.config["LANE_ROLES"].items():
@@ -39,11 +42,6 @@ def visible_filter(user: User):
         if role in ("technician",):
             clauses.append(HumanTask.lane.in_(lanes_by_role.get(role, [])) & or_(
                 HumanTask.assignee_id == user.id, HumanTask.candidate_team.in_(user.team_codes)))
-        elif role == "supervisor":
-            clauses.append(HumanTask.lane.in_(lanes_by_role.get("supervisor", [])))
-            clauses.append(HumanTask.candidate_team.in_(user.team_codes))
-            if CUSTOMER_ROLE in lanes_by_role and "supervisor" in current_app.config["ON_BEHALF_ROLES"]:
-                clauses.append(HumanTask.lane.in_(lanes_by_role[CUSTOMER_ROLE]))
         else:
             clauses.append(HumanTask.lane.in_(lanes_by_role.get(role, [])))
     return or_(*clauses)
@@ -81,3 +79,14 @@ def may_see_ticket(user: User, ticket, task_lanes: list[str]) -> bool:
             ticket.assignee_id == user.id or (ticket.team is not None and ticket.team.code in user.team_codes)):
         return True
     return bool(task_lanes)
+
+
+def ticket_visible_filter(user: User):
+    """SQL condition on ``Ticket`` for the tickets ``user`` may see (mirrors ``may_see_ticket``: contact center
+    and supervisors every ticket, a technician his team's and his own, anyone a ticket with a task he may see)."""
+    if user.has_role("agent", "supervisor"):
+        return true()
+    has_visible_task = exists().where(HumanTask.ticket_id == Ticket.id, visible_filter(user))
+    if "technician" in user.roles:
+        return or_(Ticket.assignee_id == user.id, Ticket.team.has(Team.code.in_(user.team_codes)), has_visible_task)
+    return has_visible_task

@@ -27,7 +27,7 @@ _PRIORITY_RANK = case({"alta": 0, "media": 1, "baja": 2}, value=HumanTask.priori
 
 @dataclass
 class TaskQuery:
-    scope: str = "all"
+    scope: str = "mine"
     q: str = ""  # ticket number, customer number, name or phone
     process: str = ""
     task: str = ""  # element id (task_name)
@@ -51,6 +51,7 @@ class Page:
     now: datetime
     due_soon_until: datetime
     extra: dict = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # tasks per tab, with the other filters applied
 
     @property
     def pages(self) -> int:
@@ -88,7 +89,19 @@ def run(user: User, query: TaskQuery) -> Page:
                      joinedload(HumanTask.assignee))
         .order_by(*_order(query.sort)).limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(items=list(rows), total=total, page=page, per_page=per_page, now=now, due_soon_until=soon,
-                extra=_choices())
+                extra=_choices(), counts=_counts(user, query, now, soon))
+
+
+def _counts(user: User, query: TaskQuery, now: datetime, soon: datetime) -> dict[str, int]:
+    """How many tasks each tab holds under the same filters (one statement)."""
+    conditions = _conditions(user, query, now, soon)[2:]  # without status and scope
+    tabs = {scope: scope_filter(user, scope) for scope in SCOPES}
+    row = db.session.execute(
+        select(*[func.coalesce(func.sum(case((condition, 1), else_=0)), 0) for condition in tabs.values()])
+        .select_from(HumanTask).join(Ticket, Ticket.id == HumanTask.ticket_id)
+        .join(Customer, Customer.id == Ticket.customer_id)
+        .where(HumanTask.status == "ready", or_(*tabs.values()), *conditions)).one()
+    return dict(zip(tabs, (int(n) for n in row), strict=True))
 
 
 def _choices() -> dict:

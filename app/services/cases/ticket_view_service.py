@@ -32,6 +32,47 @@ class Diagram:
     failed: list[str] = field(default_factory=list)
 
 
+# Lines the system writes by itself (no person acted): consecutive ones are shown as one group.
+AUTOMATIC_EVENT_KINDS = frozenset({"status_changed", "notification_sent", "assigned", "sla_warning"})
+
+
+@dataclass
+class TimelineGroup:
+    """Consecutive automatic lines of the timeline, shown folded under one line."""
+
+    events: list[TicketEvent]
+
+    @property
+    def first(self) -> TicketEvent:
+        return self.events[0]
+
+    @property
+    def last(self) -> TicketEvent:
+        return self.events[-1]
+
+
+def group_timeline(events: list[TicketEvent]) -> list[TicketEvent | TimelineGroup]:
+    """The timeline with each run of two or more automatic lines folded into a ``TimelineGroup``."""
+    entries: list[TicketEvent | TimelineGroup] = []
+    run: list[TicketEvent] = []
+
+    def flush():
+        if len(run) > 1:
+            entries.append(TimelineGroup(list(run)))
+        else:
+            entries.extend(run)
+        run.clear()
+
+    for event in events:
+        if event.actor_id is None and not event.on_behalf_of and event.kind in AUTOMATIC_EVENT_KINDS:
+            run.append(event)
+        else:
+            flush()
+            entries.append(event)
+    flush()
+    return entries
+
+
 @dataclass
 class TicketPage:
     ticket: Ticket
@@ -46,6 +87,7 @@ class TicketPage:
     answer_events: set[int]  # staff replies already marked as the ticket's answer
     links: list = field(default_factory=list)  # links.LinkView, both directions
     incident: panel.IncidentPanel | None = None
+    timeline: list = field(default_factory=list)  # events, runs of automatic lines folded (group_timeline)
 
 
 def ticket_page(number: str, user: User) -> TicketPage:
@@ -61,7 +103,7 @@ def ticket_page(number: str, user: User) -> TicketPage:
                       sla=sla.state(ticket),
                       category=categories.leaf_label(ticket.category),
                       followup=analysis.analyze(ticket), answer_events=answers.marked_events(ticket),
-                      links=links.links_of(ticket), incident=panel.of(ticket))
+                      links=links.links_of(ticket), incident=panel.of(ticket), timeline=group_timeline(events))
 
 
 def attachment_download(number: str, attachment_id: int, user: User) -> tuple[Attachment, Path]:

@@ -19,6 +19,33 @@
       });
   }
 
+  var MIN_READABLE = 0.65; // below this scale the labels are too small to read: zoom in and pan instead
+
+  function initialView(viewer, current) {
+    // Fit the whole drawing; a wide collaboration then shrinks its text to a few pixels, so read it at a legible
+    // scale, centred on the current task when there is one (drag or the buttons to move around).
+    var canvas = viewer.get("canvas");
+    canvas.zoom("fit-viewport", "auto");
+    if (canvas.zoom() >= MIN_READABLE) { return; }
+    var target = current.length && viewer.get("elementRegistry").get(current[0]);
+    canvas.zoom(MIN_READABLE, target ? { x: target.x + target.width / 2, y: target.y + target.height / 2 } : { x: 0, y: 0 });
+    if (target && typeof canvas.scrollToElement === "function") { canvas.scrollToElement(target); }
+  }
+
+  function wireTools(container, viewer) {
+    var figure = container.closest("figure");
+    if (!figure) { return; }
+    var canvas = viewer.get("canvas");
+    figure.querySelectorAll("[data-zoom]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var action = button.dataset.zoom;
+        if (action === "fit") { canvas.zoom("fit-viewport", "auto"); }
+        else if (action === "reset") { canvas.zoom(1); }
+        else { canvas.zoom(canvas.zoom() * (action === "in" ? 1.25 : 0.8)); }
+      });
+    });
+  }
+
   function draw(container) {
     var completed = JSON.parse(container.dataset.completed || "[]");
     var current = JSON.parse(container.dataset.current || "[]");
@@ -32,7 +59,8 @@
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (xml) { return viewer.importXML(xml); })
       .then(function () {
-        viewer.get("canvas").zoom("fit-viewport");
+        initialView(viewer, current);
+        wireTools(container, viewer);
         mark(viewer, completed, "done");
         markFlows(viewer, new Set(completed.concat(current)));
         mark(viewer, current, "current");
