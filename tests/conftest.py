@@ -18,6 +18,7 @@ from app.config import TestConfig
 from app.extensions import db
 from app.services import demo_service
 from app.services.processes import process_service
+from app.workflow import engine
 
 pytest_plugins = ["tests.mail_server", "tests.kinds_fixtures"]
 
@@ -102,6 +103,7 @@ def _clean_state(app):
         db.session.execute(delete(customer).where(customer.c.number.not_in(demo_numbers)))
         db.session.commit()
         db.session.remove()
+    engine.forget_live()  # the next test's instances reuse these ids (SQLite)
     clock.reset()
 
 

@@ -123,7 +123,8 @@ def restore_spec(version_id: int, spec_json: str):
 
 # Workflows this process saved last, by instance id with the row version they were saved as. A request that
 # finds the same version in the database reuses the object instead of deserializing it; any other version
-# (another process advanced it, or our transaction rolled back) means a fresh load.
+# (another process advanced it, or our transaction rolled back) means a fresh load. Instance rows are never
+# deleted, so an id never names another instance; whoever deletes them (the tests) calls forget_live().
 _live: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
 LIVE_WORKFLOWS = 512
 
@@ -132,6 +133,11 @@ def take_live(instance_id: int, version: int) -> BpmnWorkflow | None:
     with _spec_lock:
         entry = _live.pop(instance_id, None)
     return entry[1] if entry and entry[0] == version else None
+
+
+def forget_live() -> None:
+    with _spec_lock:
+        _live.clear()
 
 
 def keep_live(instance_id: int, version: int, workflow: BpmnWorkflow) -> None:
