@@ -62,3 +62,12 @@ def test_task_list_pages_walk_an_index_in_order(sort, index):
             # deadline come presorted by ix_human_task_ready_newest and only ties on created_at are sorted
             assert "TEMP B-TREE FOR ORDER BY" not in found and " Sort  " not in found, found
             assert "ix_human_task" in found, found
+
+
+def test_the_workers_statistics_refresh_runs_on_either_database(app):
+    from app.worker import refresh_statistics
+
+    refresh_statistics(app)  # PRAGMA optimize on SQLite; PostgreSQL's autovacuum keeps its own
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:  # ANALYZE ran after the migrations and after the build
+            assert connection.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'human_task'").scalar()
