@@ -5,6 +5,8 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 PORT ?= 5000
+# `make run` is a local demo over plain HTTP on 127.0.0.1: development defaults (docs/security.md).
+export ATIENDE_ENV ?= development
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 VENV := .venv
@@ -17,13 +19,15 @@ CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/*.po)
 PG_ANSWERS := $(BIN)/python -c 'import sys; from sqlalchemy import create_engine; \
 	create_engine(sys.argv[1], connect_args={"connect_timeout": 3}).connect().close()' '$(TEST_POSTGRES_URL)' 2>/dev/null
 
-.PHONY: help install translations db run test lint bench clean clean-data browser-deps
+.PHONY: help install translations db run dev test lint bench clean clean-data browser-deps fuzz
 
 help:
 	@echo "make run         instala, migra, despliega procesos, carga la demo y sirve http://127.0.0.1:$(PORT) con su trabajador"
+	@echo "make dev         lo mismo con el servidor de desarrollo de Flask (recarga el código; nunca en producción)"
 	@echo "make test        ruff, import-linter y pytest (SQLite; después PostgreSQL si responde)"
 	@echo "make lint        solo ruff e import-linter"
 	@echo "make bench       bench/lifecycle.py (docs/performance.md)"
+	@echo "make fuzz        schemathesis contra la API, largo (FUZZ_EXAMPLES=500 ejemplos por operación)"
 	@echo "make clean       borra .venv y node_modules (los datos de instance/ se quedan)"
 	@echo "make clean-data  borra las bases SQLite de instance/"
 
@@ -54,15 +58,26 @@ db: install translations
 	$(FLASK) processes deploy
 	$(FLASK) demo load
 
-# Web server and worker in the foreground; Ctrl-C (or SIGTERM to make) stops both.
+# Web server (gunicorn, gunicorn.conf.py: a process per core, threads in each) and worker in the
+# foreground; Ctrl-C (or SIGTERM to make) stops both.
 run: db
-	@echo "==> Atiende en http://127.0.0.1:$(PORT) con su trabajador (Ctrl-C detiene ambos)"
-	@pids=""; trap 'kill $$pids 2>/dev/null || true; wait; exit 0' INT TERM; \
-	$(FLASK) worker run & pids=$$!; \
-	$(FLASK) run --host 127.0.0.1 --port $(PORT) & pids="$$pids $$!"; \
-	status=0; wait -n || status=$$?; \
-	echo "==> Un proceso terminó (código $$status): se detiene el otro" >&2; \
-	kill $$pids 2>/dev/null || true; wait || true; exit $$status
+	@echo "==> Atiende en http://127.0.0.1:$(PORT) (gunicorn) con su trabajador (Ctrl-C detiene ambos)"
+	@$(call serve,PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py)
+
+# Development only: Flask's reloading server instead of gunicorn.
+dev: db
+	@echo "==> Atiende (desarrollo) en http://127.0.0.1:$(PORT) con su trabajador (Ctrl-C detiene ambos)"
+	@$(call serve,$(FLASK) run --debug --host 127.0.0.1 --port $(PORT))
+
+# $(1) and the worker side by side; when either ends (or on Ctrl-C/SIGTERM) the other is stopped too.
+define serve
+pids=""; trap 'kill $$pids 2>/dev/null || true; wait; exit 0' INT TERM; \
+$(FLASK) worker run & pids=$$!; \
+$(1) & pids="$$pids $$!"; \
+status=0; wait -n || status=$$?; \
+echo "==> Un proceso terminó (código $$status): se detiene el otro" >&2; \
+kill $$pids 2>/dev/null || true; wait || true; exit $$status
+endef
 
 lint: install
 	@echo "==> ruff check ."
@@ -87,6 +102,11 @@ test: lint translations browser-deps
 	else \
 		echo "PostgreSQL no responde en $(TEST_POSTGRES_URL): se omite la segunda pasada"; \
 	fi
+
+# The fuzz test of `make test` (tests/security/test_api_fuzz.py), with many random examples per operation.
+FUZZ_EXAMPLES ?= 500
+fuzz: install translations
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/security/test_api_fuzz.py -q
 
 bench: install
 	$(BIN)/python bench/lifecycle.py $(BENCH_ARGS)

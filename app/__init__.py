@@ -7,21 +7,25 @@ from pathlib import Path
 
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config
 from app.extensions import babel, db, migrate
+from app.url_converters import IdConverter
 
 csrf = CSRFProtect()
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter  # before any route: ids within the database's range
     app.config.from_object(Config)
     app.config.from_pyfile("config.py", silent=True)
     if isinstance(config, dict):
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    _security_settings(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _default_settings(app)
 
@@ -38,27 +42,35 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.cli import register_cli
     from app.errors_http import register_error_handlers
     from app.portal import init_portal
+    from app.ratelimit import limiter
     from app.staff import bp as staff_bp
     from app.staff.auth import init_login
 
     app.register_blueprint(api_bp)
     app.register_blueprint(staff_bp)
-    init_portal(app)  # the customer area (/portal), its rate limiter and its notification preference
+    limiter.init_app(app)  # rate limits on every sign-in (app/ratelimit.py)
+    init_portal(app)  # the customer area (/portal) and its notification preference
     csrf.init_app(app)
     csrf.exempt(api_bp)  # bearer tokens, never cookies: no cross-site request can carry one
     init_login(app)
     app.after_request(_security_headers)
+    from app.services.submissions.idempotency import new_token
+
+    app.jinja_env.globals["form_token"] = new_token  # every state-changing form posts one (issue 13)
     register_error_handlers(app)
     register_cli(app)
     app.add_url_rule("/", "home", lambda: redirect(url_for("staff.tasks")))
+    if app.config["PROXY_FIX_HOPS"]:  # client address, scheme and host as the reverse proxy saw them
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change otherwise
     return app
 
 
 def _security_headers(response):
-    """No framing, no sniffing, scripts and styles only from here (bpmn-js styles SVG inline), and staff
-    pages never cached: they show customers' data."""
+    """No framing, no sniffing, scripts and styles only from here (bpmn-js styles SVG inline), and pages,
+    JSON, exports and downloaded attachments never cached: they carry customers' data."""
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
@@ -67,9 +79,27 @@ def _security_headers(response):
                        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
                        "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
                        "form-action 'self'")
-    if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
+    if response.mimetype in ("text/html", "application/json", "text/csv") \
+            or headers.get("Content-Disposition", "").startswith("attachment"):
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def _security_settings(app: Flask) -> None:
+    """Production defaults unless developing or testing: Secure cookies, and links in mails never built
+    from a Host header nobody vouched for (refuse to start without PORTAL_BASE_URL or TRUSTED_HOSTS).
+    Behind PROXY_COUNT proxies, the client's address and scheme come from their X-Forwarded-* headers."""
+    developing = app.debug or app.testing or app.config["ATIENDE_ENV"] == "development"
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = not developing
+    if app.config["PROXY_COUNT"]:
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if not app.config["PORTAL_BASE_URL"] and not app.config["TRUSTED_HOSTS"]:
+        if not developing:
+            raise RuntimeError("Set PORTAL_BASE_URL (the public https:// address of this site, for links in "
+                               "mails) or TRUSTED_HOSTS (the host names requests may use); see docs/security.md.")
+        app.config["TRUSTED_HOSTS"] = ["127.0.0.1", "localhost"]
 
 
 def _default_settings(app: Flask) -> None:
@@ -88,8 +118,10 @@ def _configure_sqlite(app: Flask) -> None:
     readers never block on the writer (NORMAL sync is safe under WAL).
 
     SQLAlchemy, not pysqlite, begins transactions: pysqlite only begins one before a write, so a savepoint
-    taken first would commit on release. ``BEGIN IMMEDIATE`` takes the write lock up front, so a
-    read-then-write transaction waits for another writer instead of failing with "database is locked".
+    taken first would commit on release. A use case's transaction (``app.services.transaction``) begins with
+    ``BEGIN IMMEDIATE``: it takes the write lock up front, so its reads-then-writes wait for another writer
+    instead of failing with "database is locked". Everything else only reads and begins deferred, so
+    readers never queue on the write lock and run on every core.
     """
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
@@ -107,6 +139,10 @@ def _configure_sqlite(app: Flask) -> None:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        from app.services.transaction import writing
+
         @event.listens_for(db.engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            write = writing.get()
+            conn.info["deferred"] = not write
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

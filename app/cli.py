@@ -39,7 +39,7 @@ def register_cli(app: Flask) -> None:
     @processes.command("list", help="Versiones desplegadas.")
     def list_cmd():
         from app.services.processes import process_service
-        for v in process_service.versions():
+        for v in process_service.versions(None):
             click.echo(f"{v.process_id} v{v.version} {v.content_hash[:12]} {v.deployed_at:%Y-%m-%d %H:%M}")
 
     @app.cli.group("demo", help="Datos de demostración.")

@@ -21,12 +21,12 @@ class Config:
         "Cliente": "customer",
         "Supervisor": "supervisor",
         "Área responsable": "technician",  # a follow-up's answer: staff of the responsible team
+        "Aprobador": "approver",
     }
     # Roles that may complete a customer-lane task on the customer's behalf (a call, a survey by phone).
     ON_BEHALF_ROLES = ("supervisor", "admin")
 
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(10 * 1024 * 1024)))
 
     # Outgoing mail (delivered by the worker from the outbox).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -42,6 +42,10 @@ class Config:
     CRM_ADAPTER = os.environ.get("CRM_ADAPTER", "builtin")
     CRM_URL = os.environ.get("CRM_URL", "")
     CRM_TIMEOUT = float(os.environ.get("CRM_TIMEOUT", "5"))
+    # Billing port (claims): "builtin" keeps documents in our database; "http" reads them from BILLING_URL.
+    BILLING_ADAPTER = os.environ.get("BILLING_ADAPTER", "builtin")
+    BILLING_URL = os.environ.get("BILLING_URL", "")
+    BILLING_TIMEOUT = float(os.environ.get("BILLING_TIMEOUT", "5"))
 
     # Background worker: Huey on SQLite by default, Redis when REDIS_URL is set.
     REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -52,15 +56,24 @@ class Config:
     # Retry n waits OUTBOX_RETRY_SECONDS * 2**(n-1), at most OUTBOX_RETRY_MAX_SECONDS (no jitter).
     OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
     OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
-    # A claimed message is retaken by another worker after this (its worker died mid-send).
-    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+    # A worker claims up to OUTBOX_BATCH messages and sends them over one SMTP connection. Its claim is
+    # retaken by another worker after OUTBOX_LEASE_SECONDS (it died mid-send); the lease is renewed while
+    # the batch goes out, so it only has to outlast one message's send (a few MAIL_TIMEOUTs).
+    OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "100"))
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+
+    # Behind a reverse proxy (docs/deploy.md): how many proxies in front set X-Forwarded-For/-Proto/-Host
+    # (0: none, the headers are ignored), and the host names the app answers to (others get 400).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
 
     # Staff workspace (/staff): a session ends after this idle time or this age, whichever comes first.
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "60"))
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "") == "1"  # set behind HTTPS
+    # Cookies only over HTTPS: "1"/"0"; unset, on everywhere but development and tests (create_app decides).
+    SESSION_COOKIE_SECURE = {"1": True, "0": False}.get(os.environ.get("SESSION_COOKIE_SECURE", ""))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the staff session (which expires)
     DUE_SOON_HOURS = int(os.environ.get("DUE_SOON_HOURS", "4"))  # task list: "vence pronto"
     TASK_CHOICES_CACHE_SECONDS = int(os.environ.get("TASK_CHOICES_CACHE_SECONDS", "60"))  # task list filters
@@ -84,7 +97,17 @@ class Config:
     MAIL_IMAP_TIMEOUT = float(os.environ.get("MAIL_IMAP_TIMEOUT", "30"))
     # Attachments: type from the bytes, stored under random names outside the static folder.
     ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+    # A form may carry this many files of ATTACHMENT_MAX_BYTES each; the whole request is capped before it is
+    # read at that plus 1 MB for the typed fields (issue 13: two 6 MB photos must pass).
+    ATTACHMENT_MAX_FILES = int(os.environ.get("ATTACHMENT_MAX_FILES", "5"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", "0")) or \
+        ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_BYTES + 1024 * 1024
     ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", "")  # default: instance/attachments
+
+    # Analysts' code (scripts, conditions, DMN cells, task properties, instructions) runs in an evaluator
+    # process with this CPU time and this much memory per evaluation (app/workflow/sandbox_process.py).
+    SANDBOX_CPU_SECONDS = float(os.environ.get("SANDBOX_CPU_SECONDS", "2"))
+    SANDBOX_MEMORY_MB = int(os.environ.get("SANDBOX_MEMORY_MB", "256"))
 
     # Customer portal (/portal, issue 5): sessions, e-mailed links, live updates and rate limits.
     PORTAL_SESSION_IDLE_MINUTES = int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "60"))
@@ -92,7 +115,16 @@ class Config:
     PORTAL_VERIFY_HOURS = int(os.environ.get("PORTAL_VERIFY_HOURS", "48"))
     PORTAL_RESET_HOURS = int(os.environ.get("PORTAL_RESET_HOURS", "2"))
     PORTAL_POLL_SECONDS = int(os.environ.get("PORTAL_POLL_SECONDS", "5"))
-    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")  # links in mails; default: the request's host
+    # Links in mails (verification, password reset) start with this public address, never with the request's
+    # Host header. Production refuses to start without it unless TRUSTED_HOSTS (comma-separated) lists the
+    # hosts a request may name; development and tests default to 127.0.0.1 and localhost.
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none, the default). Rate
+    # limits and the audit trail count the client's address, not the proxy's; never more than there are.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # "development" (`make run` on 127.0.0.1, plain HTTP) relaxes the two defaults above; else production.
+    ATIENDE_ENV = os.environ.get("ATIENDE_ENV", "production")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "") or os.environ.get("REDIS_URL", "") \
         or "memory://"
@@ -101,6 +133,8 @@ class Config:
     PORTAL_LIMIT_SIGNUP = os.environ.get("PORTAL_LIMIT_SIGNUP", "5 per minute;20 per hour")
     PORTAL_LIMIT_RESET = os.environ.get("PORTAL_LIMIT_RESET", "5 per minute;20 per hour")
     PORTAL_LIMIT_NEW_TICKET = os.environ.get("PORTAL_LIMIT_NEW_TICKET", "5 per minute;30 per day")
+    STAFF_LIMIT_LOGIN = os.environ.get("STAFF_LIMIT_LOGIN", "10 per minute;50 per hour")
+    API_LIMIT_TOKEN = os.environ.get("API_LIMIT_TOKEN", "10 per minute;50 per hour")
 
 
 class TestConfig(Config):
@@ -112,5 +146,8 @@ class TestConfig(Config):
     OUTBOX_KICK = False  # tests that deliver turn it on
     TASK_CHOICES_CACHE_SECONDS = 0  # tests add tasks between pages; the cache test turns it on
     RATELIMIT_STORAGE_URI = "memory://"
+    SANDBOX_CPU_SECONDS = 0.5  # the budget tests go over these quickly
+    SANDBOX_MEMORY_MB = 64
     # Generous limits: many tests sign in from one address; the rate-limit tests set tight ones.
     PORTAL_LIMIT_LOGIN = PORTAL_LIMIT_SIGNUP = PORTAL_LIMIT_RESET = PORTAL_LIMIT_NEW_TICKET = "10000 per minute"
+    STAFF_LIMIT_LOGIN = API_LIMIT_TOKEN = "10000 per minute"

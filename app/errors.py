@@ -35,6 +35,12 @@ class ValidationFailed(DomainError):
     status = 422
 
 
+class Unavailable(DomainError):
+    """An outside system (billing) does not answer now; trying again later may work."""
+
+    status = 503
+
+
 class WorkflowFailed(DomainError):
     """A service task failed; the instance is kept in its error state for a supervisor to retry."""
 

@@ -1,19 +1,46 @@
-"""HTTP mapping of domain errors: JSON under /api, never a stack trace or an HTML error page there."""
+"""HTTP mapping of errors: JSON under /api; elsewhere a Spanish page in the shell every page shares (the
+customer area's look under /portal, the staff's elsewhere). Never Werkzeug's English page or a stack trace."""
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from app.errors import DomainError
-from app.i18n import _
+from app.i18n import _, _l
 
 log = logging.getLogger(__name__)
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+# code -> (page title, what happened and what to do). 400, 413 and 429 come from a submitted form: the page
+# says that what was typed is kept (static/js/keep-input.js puts it back when the person returns to the form).
+PAGES = {
+    400: (_l("The form could not be sent"), _l("The form expired or did not come from this site.")),
+    403: (_l("Not allowed"), _l("You are not allowed to see this page.")),
+    404: (_l("Not found"), _l("This page does not exist.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("Too large"), _l("The files are too large: up to %(size)s MB each and %(count)s files per "
+                               "submission.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a few minutes and try again.")),
+    500: (_l("Unexpected error"), _l("Unexpected error. It was logged; please try again later.")),
+}
+KEEPS_INPUT = (400, 413, 429)
+
+
+def error_page(code: int, message: str | None = None):
+    """The Spanish error page of ``code`` in the page shell, as the customer or the staff see it."""
+    from flask import current_app
+
+    title, default = PAGES.get(code, PAGES[500])
+    size = current_app.config["ATTACHMENT_MAX_BYTES"] // (1024 * 1024)
+    text = message or str(default) % {"size": size, "count": current_app.config["ATTACHMENT_MAX_FILES"]}
+    template = "portal/error.html" if request.path.startswith("/portal") else "staff/error.html"
+    return render_template(template, title=title, message=text, keeps_input=code in KEEPS_INPUT), code
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -27,7 +54,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
         if not _wants_json():
-            return err
+            if err.code < 400:  # a routing redirect (a missing trailing slash)
+                return err
+            return error_page(err.code if err.code in PAGES else 400)
         messages = {
             400: _("Malformed request."),
             401: _("Authentication required."),
@@ -36,6 +65,7 @@ def register_error_handlers(app: Flask) -> None:
             405: _("Method not allowed."),
             413: _("Request too large."),
             415: _("Unsupported content type."),
+            429: _("Too many attempts in a short time. Wait a few minutes and try again."),
         }
         return jsonify({"message": messages.get(err.code, err.name)}), err.code
 
@@ -45,4 +75,8 @@ def register_error_handlers(app: Flask) -> None:
         message = _("Unexpected error. It was logged; please try again later.")
         if _wants_json():
             return jsonify({"message": message}), 500
-        return message, 500
+        try:
+            return error_page(500)
+        except Exception:  # the page itself failed (a broken database): plain Spanish text
+            log.exception("the error page failed")
+            return message, 500

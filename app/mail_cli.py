@@ -77,7 +77,8 @@ def poll_once(app: Flask, factory=None) -> int:
     client = transports.connect_imap(config, factory)
     try:
         return transports.poll_imap(client, config["MAIL_IMAP_FOLDER"], _deliver_in_app(app, "imap"),
-                                    processed_folder=config["MAIL_IMAP_PROCESSED_FOLDER"])
+                                    processed_folder=config["MAIL_IMAP_PROCESSED_FOLDER"],
+                                    max_bytes=config["MAIL_MAX_MESSAGE_BYTES"])
     finally:
         with contextlib.suppress(Exception):  # the connection may already be gone
             client.logout()

@@ -66,6 +66,7 @@ def run_ours(n: int, database: str | None, profile: str | None) -> dict:
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "bench",
+        "ATIENDE_ENV": "development",  # no links are mailed to anyone
         "HUEY_SQLITE_PATH": str(Path(tmp.name) / "huey.sqlite"),
         "OUTBOX_KICK": False,  # no worker here: outbox rows are written, nothing is enqueued or sent
     })
@@ -143,11 +144,14 @@ def _canned(operation_name: str, params: dict) -> dict:
     """What our handlers would answer, without doing any of it."""
     value = {k: v["value"] for k, v in params.items()}
     due = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=24)).isoformat()
+    warning = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=18)).isoformat()
     return {
         "ticket.find_duplicates": lambda: {"open_tickets": []},
         "ticket.set_status": lambda: {"status": value.get("status")},
-        "ticket.classify": lambda: {"priority": value.get("priority"), "sla_due_at": due,
-                                    "estimated_resolution_at": due},
+        "ticket.category_defaults": lambda: {"priority": "media", "team": "soporte_n1"},
+        "ticket.classify": lambda: {"priority": value.get("priority"), "response_due_at": warning,
+                                    "sla_due_at": due, "sla_warning_at": warning, "estimated_resolution_at": due},
+        "sla.warn": lambda: {"already_warned": False},
         "ticket.assign": lambda: {"team": value.get("team"), "assignee": "tecnico1"},
         "ticket.escalate": lambda: {"already_escalated": False},
         "ticket.close": lambda: {"report": {"nature": value.get("nature"), "actions": value.get("actions"),
@@ -179,7 +183,8 @@ def run_bare(n: int) -> dict:
         ticket = {"number": f"Q-BENCH-{number:06d}", "kind": "complaint", "channel": "phone", "status": "received",
                   "priority": None, "reported_priority": None, "category": None, "description": DESCRIPTION,
                   "customer_number": "C-1001", "customer_name": "María López", "team": None, "assignee": None,
-                  "sla_due_at": None, "estimated_resolution_at": None, "round": 0}
+                  "response_due_at": None, "sla_due_at": None, "sla_warning_at": None,
+                  "estimated_resolution_at": None, "round": 0}
         ticket.update(changes)
         return ticket
 
@@ -210,7 +215,8 @@ def run_bare(n: int) -> dict:
             second.task_tree.data["ticket"] = snapshot(
                 i, status="assigned", priority=data["priority"], category=data["category"],
                 team=data["assignment"]["team"], assignee=data["assignment"]["assignee"],
-                sla_due_at=data["classification"]["sla_due_at"], round=1)
+                sla_due_at=data["classification"]["sla_due_at"],
+                sla_warning_at=data["classification"]["sla_warning_at"], round=1)
             second.do_engine_steps()  # reaches its message start event
             waiting = [t for t in second.get_tasks(state=TaskState.WAITING)
                        if getattr(getattr(t.task_spec, "event_definition", None), "name", None) == "ronda_diagnostico"]

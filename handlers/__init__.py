@@ -10,6 +10,7 @@ def connect_subscribers() -> None:
         return
     from handlers import (  # noqa: F401 - registration side effects
         answers,
+        claims,
         crm,
         followups,
         inbox,

@@ -1,7 +1,8 @@
-"""Outbox senders: e-mail over SMTP and CRM events over HTTP.
+"""Outbox senders: e-mail over SMTP, CRM events and billing requests over HTTP.
 
 They only do the I/O; ``app.services.mail.outbox_service`` claims the rows and records the outcome. ``config``
-is the application's settings as a plain mapping (handlers never import Flask).
+is the application's settings as a plain mapping (handlers never import Flask). A ``Sender`` sends a batch
+of messages in a row, all the e-mail over one SMTP connection.
 """
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import re
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
@@ -45,7 +45,7 @@ class Envelope:
     recipient: str
     ticket_id: int | None = None
     attempts: int = 0
-    locked_until: datetime | None = None  # the claim's lease: only its holder may record a failure
+    claim: str | None = None  # the claim's token: only its holder may record a failure or renew the lease
     subject: str = ""
     body: str = ""
     payload: dict = field(default_factory=dict)
@@ -63,18 +63,97 @@ def envelope(message: OutboxMessage, ticket: Ticket | None, thread_root: str | N
     is_email = message.channel == "email"
     return Envelope(
         outbox_id=message.id, channel=message.channel, recipient=message.recipient, ticket_id=message.ticket_id,
-        attempts=message.attempts, locked_until=message.locked_until, subject=message.subject,
+        attempts=message.attempts, claim=message.claim_token, subject=message.subject,
         body=message.body, payload=dict(message.payload or {}),
         message_id=make_message_id(message.id, ticket.number if ticket else None) if is_email else None,
         thread_root=thread_root if is_email else None)
 
 
 def send(env: Envelope, config: dict) -> None:
-    """Deliver ``env``; raise ``DeliveryError`` (retry later) or ``Undeliverable`` (give up)."""
-    senders = {"email": send_email, "crm": post_crm}
-    if env.channel not in senders:
-        raise Undeliverable(f"unknown outbox channel {env.channel!r}")
-    senders[env.channel](env, config)
+    """Deliver ``env`` on its own connection; raise ``DeliveryError`` (retry later) or ``Undeliverable``."""
+    with Sender(config) as sender:
+        sender.send(env)
+
+
+class Sender:
+    """Sends envelopes one after another; e-mail goes over one SMTP connection, opened on first use.
+
+    A failure of one message (refused recipient, 4xx/5xx answer) leaves the connection to the next one; a
+    broken connection is reopened for the next message, and a server that cannot be reached at all fails
+    the rest of the batch at once instead of timing out once per message.
+    """
+
+    def __init__(self, config: dict):
+        self.config = config
+        self._smtp: smtplib.SMTP | None = None
+        self._unreachable: DeliveryError | None = None
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def send(self, env: Envelope) -> None:
+        if env.channel == "email":
+            self._send_email(env)
+        elif env.channel == "crm":
+            post_crm(env, self.config)
+        elif env.channel == "billing":
+            post_billing(env, self.config)
+        else:
+            raise Undeliverable(f"unknown outbox channel {env.channel!r}")
+
+    def close(self) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.quit()
+            except OSError:
+                self._smtp.close()
+            self._smtp = None
+
+    def _send_email(self, env: Envelope) -> None:
+        mail = build_email(env, self.config)
+        smtp = self._connection()
+        try:
+            smtp.send_message(mail, to_addrs=[env.recipient])
+        except smtplib.SMTPResponseException as err:
+            # The server answered (and smtplib reset the transaction): the connection serves the next mail.
+            if err.smtp_code == 421:  # "service not available, closing the channel"
+                self._drop()
+            raise DeliveryError(f"SMTP {self._where()}: {err}") from err
+        except OSError as err:  # SMTPServerDisconnected, SMTPRecipientsRefused, timeouts, resets
+            if not isinstance(err, smtplib.SMTPRecipientsRefused):
+                self._drop()
+            raise DeliveryError(f"SMTP {self._where()}: {err}") from err
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._unreachable is not None:
+            raise self._unreachable
+        if self._smtp is None:
+            config = self.config
+            smtp = None
+            try:
+                smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+                if config["MAIL_USE_TLS"]:
+                    smtp.starttls(context=ssl.create_default_context())
+                if config["MAIL_USERNAME"]:
+                    smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            except OSError as err:  # smtplib.SMTPException is an OSError too
+                if smtp is not None:
+                    smtp.close()
+                self._unreachable = DeliveryError(f"SMTP {self._where()}: {err}")
+                raise self._unreachable from err
+            self._smtp = smtp
+        return self._smtp
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
+    def _where(self) -> str:
+        return f"{self.config['MAIL_SERVER']}:{self.config['MAIL_PORT']}"
 
 
 def build_email(env: Envelope, config: dict) -> EmailMessage:
@@ -121,30 +200,24 @@ def _check_header(name: str, value: str) -> None:
         raise Undeliverable(f"the {name} header contains a line break")
 
 
-def send_email(env: Envelope, config: dict) -> None:
-    mail = build_email(env, config)
-    server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
-    try:
-        with smtplib.SMTP(server, port, timeout=config["MAIL_TIMEOUT"]) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls(context=ssl.create_default_context())
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(mail, to_addrs=[env.recipient])
-    except OSError as err:  # smtplib.SMTPException is an OSError too
-        raise DeliveryError(f"SMTP {server}:{port}: {err}") from err
-
-
 def post_crm(env: Envelope, config: dict) -> None:
-    url = env.recipient or config["CRM_URL"]
+    _post_json("CRM", env.recipient or config["CRM_URL"], env, config["CRM_TIMEOUT"])
+
+
+def post_billing(env: Envelope, config: dict) -> None:
+    """A credit note or adjustment request of an approved claim line, to the billing system."""
+    _post_json("billing", env.recipient, env, float(config.get("BILLING_TIMEOUT", 5)))
+
+
+def _post_json(system: str, url: str, env: Envelope, timeout: float) -> None:
     try:
-        # The key lets the CRM ignore a retry whose first attempt arrived but whose answer was lost.
-        response = requests.post(url, json=env.payload, timeout=config["CRM_TIMEOUT"],
+        # The key lets the other side ignore a retry whose first attempt arrived but whose answer was lost.
+        response = requests.post(url, json=env.payload, timeout=timeout,
                                  headers={"Idempotency-Key": f"outbox-{env.outbox_id}"})
     except requests.RequestException as err:
-        raise DeliveryError(f"CRM {url}: {err}") from err
+        raise DeliveryError(f"{system} {url}: {err}") from err
     if not 200 <= response.status_code < 300:
-        raise DeliveryError(f"CRM {url}: HTTP {response.status_code} {response.text[:200]}")
+        raise DeliveryError(f"{system} {url}: HTTP {response.status_code} {response.text[:200]}")
 
 
 def note_sent(env: Envelope, ticket: Ticket | None) -> None:

@@ -133,6 +133,9 @@ def close(ctx: HandlerContext, nature: str = "", actions=None, solution: str = "
         "escalated": ticket.escalated_at is not None,
         "resolution_hours": _hours(ticket.reported_at, ticket.resolved_at or now),
         "within_sla": ticket.sla_due_at is None or (ticket.resolved_at or now) <= ticket.sla_due_at,
+        "response_within_sla": ticket.response_due_at is None or (
+            ticket.first_responded_at is not None and ticket.first_responded_at <= ticket.response_due_at),
+        "paused_hours": round((ticket.sla_paused_seconds or 0) / 3600, 2),
         "survey_score": survey_score,
     }
     change_status(ticket, "closed")

@@ -22,9 +22,10 @@ from app.services.processes import process_service
 pytest_plugins = ["tests.mail_server", "tests.kinds_fixtures"]
 
 # Rows that tests create; staff, teams, demo customers and deployed processes are kept.
-PER_TEST_TABLES = ["customer_session", "customer_account", "outbox_message", "human_task", "ticket_answer",
-                   "followup", "ticket_event", "customer_interaction", "workflow_instance", "ticket_link",
-                   "incident_escalation", "incident_detail", "ticket", "api_token", "calendar_day_off"]
+PER_TEST_TABLES = ["audit_event", "submission", "customer_session", "customer_account", "outbox_message", "human_task",
+                   "ticket_answer", "followup", "ticket_event", "customer_interaction", "workflow_instance",
+                   "ticket_link", "incident_escalation", "incident_detail", "billing_request", "claim_line_version",
+                   "claim_line", "claim", "service_change_order", "ticket", "api_token", "calendar_day_off"]
 
 
 def _postgres_database(url: str):
@@ -94,12 +95,21 @@ def _clean_state(app):
         db.session.rollback()
         for table in PER_TEST_TABLES:
             db.session.execute(delete(db.metadata.tables[table]))
+        _delete_documents_made_by_tests()
         demo_numbers = [number for number, *_rest in demo_service.CUSTOMERS]
         customer = db.metadata.tables["customer"]
         db.session.execute(delete(customer).where(customer.c.number.not_in(demo_numbers)))
         db.session.commit()
         db.session.remove()
     clock.reset()
+
+
+def _delete_documents_made_by_tests() -> None:
+    """Service orders opened by change orders or approved claims (the demo documents have no source)."""
+    documents, lines = db.metadata.tables["billing_document"], db.metadata.tables["billing_document_line"]
+    made = select(documents.c.id).where(documents.c.source.is_not(None))
+    db.session.execute(delete(lines).where(lines.c.document_id.in_(made)))
+    db.session.execute(delete(documents).where(documents.c.source.is_not(None)))
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    peer: tuple = ()  # the client's address and port: one per SMTP connection
 
 
 class Inbox:
@@ -28,11 +29,15 @@ class Inbox:
         self._lock = threading.Lock()
         self._received: list[Received] = []
         self.arrived = threading.Event()
+        self.on_message = None  # a test's hook, called with each Received before the server answers 250
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        received = Received(envelope.mail_from, list(envelope.rcpt_tos), message, tuple(session.peer))
         with self._lock:
-            self._received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self._received.append(received)
+        if self.on_message is not None:
+            self.on_message(received)
         self.arrived.set()
         return "250 Message accepted for delivery"
 

@@ -1,13 +1,15 @@
 """Bearer tokens for the API."""
 from app.api import bp
 from app.api.parsing import json_body
+from app.ratelimit import limit
 from app.schemas.auth import CredentialsSchema, TokenSchema
 from app.services.accounts import auth_service
 
 
 @bp.post("/auth/token")
+@limit("API_LIMIT_TOKEN")
 def issue_token():
-    """Exchange a staff username and password for a bearer token.
+    """Exchange a staff username and password for a bearer token (rate-limited per client address).
     ---
     post:
       tags: [auth]
@@ -23,6 +25,8 @@ def issue_token():
             application/json:
               schema: TokenSchema
         401: Unauthorized
+        429:
+          description: Too many attempts from this address; wait and try again.
     """
     token, row = auth_service.issue_token(**json_body(CredentialsSchema()))
     return TokenSchema().dump({"token": token, "expires_at": row.expires_at})

@@ -14,6 +14,7 @@ from flask import current_app
 
 from app.api import bp
 from app.schemas.errors import ErrorSchema
+from app.url_converters import MAX_ID
 
 ERROR_RESPONSES = {
     "BadRequest": (400, "Malformed JSON."),
@@ -26,7 +27,7 @@ ERROR_RESPONSES = {
 }
 # Converters of Flask rules, ``<int:instance_id>``, as OpenAPI types.
 _RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
-_TYPES = {"int": "integer", "float": "number"}
+_TYPES = {"int": {"type": "integer", "minimum": 1, "maximum": MAX_ID}, "float": {"type": "number"}}
 
 
 @bp.get("/openapi.json")
@@ -80,5 +81,5 @@ def _operations(view) -> dict:
 
 def _path_parameters(rule: str) -> list[dict]:
     return [{"in": "path", "name": match["name"], "required": True,
-             "schema": {"type": _TYPES.get(match["converter"], "string")}}
+             "schema": _TYPES.get(match["converter"], {"type": "string"})}
             for match in _RULE_ARGUMENT.finditer(rule)]

@@ -13,7 +13,9 @@ _WHOLE = "_schema"
 
 def json_body(schema: Schema):
     """The JSON body loaded by ``schema``; Flask answers 415 when it isn't JSON and 400 when malformed."""
-    return _load(schema, request.get_json())
+    data = request.get_json()
+    _refuse_lone_surrogates(data)
+    return _load(schema, data)
 
 
 def query_args(schema: Schema):
@@ -25,6 +27,24 @@ def _load(schema: Schema, data):
         return schema.load(data)
     except ValidationError as err:
         raise ValidationFailed(_("Please correct the marked fields."), errors=_field_errors(err.messages)) from None
+
+
+def _refuse_lone_surrogates(data, path: str = "") -> None:
+    """JSON may escape half a UTF-16 pair (``"\\ud800"``): text no database or mail can store. Refuse it here,
+    naming the field, before anything is written."""
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationFailed(_("Please correct the marked fields."),
+                                   errors={path or "body": [_("The text contains invalid characters.")]}) from None
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_lone_surrogates(key, path or "body")
+            _refuse_lone_surrogates(value, ".".join(filter(None, (path, str(key)))))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _refuse_lone_surrogates(value, ".".join(filter(None, (path, str(index)))))
 
 
 def _field_errors(messages, path: str = "") -> dict[str, list[str]]:

@@ -10,7 +10,7 @@ from app.services.processes import process_service
 @bp.get("/processes")
 @token_required
 def list_processes(user):
-    """Every deployed version of every process.
+    """Every deployed version of every process (process analysts).
     ---
     get:
       tags: [processes]
@@ -20,8 +20,9 @@ def list_processes(user):
           content:
             application/json:
               schema: ProcessVersionListSchema
+        403: Forbidden
     """
-    return ProcessVersionListSchema().dump({"versions": process_service.versions()})
+    return ProcessVersionListSchema().dump({"versions": process_service.versions(user)})
 
 
 @bp.post("/processes")

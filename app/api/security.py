@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import request
+from flask import jsonify, make_response, request
 
 from app.api import bp
 from app.errors import Unauthorized
 from app.i18n import _
 from app.services.accounts import auth_service
+from app.services.submissions import idempotency
 
 
 def token_required(view):
@@ -16,10 +17,33 @@ def token_required(view):
 
     @wraps(view)
     def authenticated(*args, **kwargs):
-        return view(*args, user=auth_service.user_for_token(_bearer_token()), **kwargs)
+        user = auth_service.user_for_token(_bearer_token())
+        if request.method != "POST":
+            return view(*args, user=user, **kwargs)
+        return _once(lambda: view(*args, user=user, **kwargs), user)
 
     authenticated.requires_token = True  # read by the OpenAPI document
     return authenticated
+
+
+def _once(call, user):
+    """A POST with an ``Idempotency-Key`` is done once per user and key: a retry answers the first response
+    (marked ``Idempotent-Replayed: true``); the same key with another body is refused (409)."""
+    key = request.headers.get("Idempotency-Key", "")
+    digest = idempotency.fingerprint(request.method.encode() + request.path.encode() + b"\n" + request.get_data())
+
+    def work() -> idempotency.Outcome:
+        response = make_response(call())
+        return idempotency.Outcome(status=response.status_code, location=response.headers.get("Location", ""),
+                                   body=response.get_json(silent=True))
+
+    done = idempotency.once("api", str(user.id), key, digest, work)
+    response = make_response(jsonify(done.body) if done.body is not None else "", done.status)
+    if done.location:
+        response.headers["Location"] = done.location
+    if done.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 def _bearer_token() -> str:

@@ -41,6 +41,7 @@ def create_ticket(user):
           content:
             application/json:
               schema: TicketSchema
+        403: Forbidden
         409: Conflict
         422: ValidationFailed
     """
@@ -68,13 +69,14 @@ def get_ticket(number, user):
               schema: TicketSchema
         404: NotFound
     """
-    return TicketSchema().dump(ticket_service.get_ticket(number))
+    return TicketSchema().dump(ticket_service.visible_ticket(number, user))
 
 
 @bp.post("/tickets/<number>/messages")
 @token_required
 def post_customer_message(number, user):
-    """Deliver a customer's answer to the ticket's process, which must be waiting for one.
+    """Deliver a customer's answer, taken by staff who may see the ticket, to the ticket's process, which
+    must be waiting for one. The timeline records the caller as its poster, on the customer's behalf.
     ---
     post:
       tags: [tickets]
@@ -93,5 +95,5 @@ def post_customer_message(number, user):
         409: Conflict
     """
     body = json_body(CustomerMessageSchema())
-    ticket = message_service.deliver_customer_message(number, body["text"], user, body.get("author"))
+    ticket = message_service.post_on_behalf(number, body["text"], user)
     return TicketSchema().dump(ticket)

@@ -30,7 +30,7 @@ def apply_targets(ticket: Ticket, targets: Targets) -> None:
     """
     calendar = calendars.load(targets.calendar)
     start = ticket.reported_at
-    paused_hours = ticket.sla_paused_seconds / 3600
+    paused_hours = (ticket.sla_paused_seconds or 0) / 3600
     share = min(max(float(targets.warning_share), 0.0), 1.0)
 
     def due(hours: float) -> datetime:

@@ -74,14 +74,28 @@ def connect_imap(config: dict, factory=None):
     return client
 
 
-def poll_imap(client, folder: str, deliver: Deliver, *, processed_folder: str = "", batch: int = 20) -> int:
+def poll_imap(client, folder: str, deliver: Deliver, *, processed_folder: str = "", batch: int = 20,
+              max_bytes: int | None = None) -> int:
     """Fetch every unseen message of ``folder``, hand each to ``deliver``, then mark it seen (or move it
-    to ``processed_folder``). Returns how many were delivered."""
+    to ``processed_folder``). Returns how many were delivered.
+
+    A message larger than ``max_bytes`` (the limit the pipe and the SMTP intake enforce) is never
+    downloaded: it is logged and marked seen, for a person to read in the mailbox."""
     client.select_folder(folder)
     uids = list(client.search(["UNSEEN"]))
     delivered = 0
     for start in range(0, len(uids), batch):
         chunk = uids[start:start + batch]
+        if max_bytes is not None:
+            sizes = client.fetch(chunk, ["RFC822.SIZE"])
+            too_large = [uid for uid in chunk if (sizes.get(uid) or {}).get(b"RFC822.SIZE", 0) > max_bytes]
+            for uid in too_large:
+                log.error("IMAP message %s is larger than %s bytes: left in the mailbox, marked seen", uid, max_bytes)
+            if too_large:
+                client.add_flags(too_large, [b"\\Seen"])
+            chunk = [uid for uid in chunk if uid not in too_large]
+            if not chunk:
+                continue
         fetched = client.fetch(chunk, ["BODY.PEEK[]"])  # PEEK: not marked seen before it is stored
         for uid in chunk:
             raw = (fetched.get(uid) or {}).get(b"BODY[]")

@@ -1,8 +1,18 @@
 """All models, importable from one place (Alembic autogenerate sees them through here)."""
 from app.models.answer import TicketAnswer
 from app.models.attachment import Attachment
+from app.models.audit import AuditEvent
+from app.models.billing import (
+    DOCUMENT_TYPES,
+    BillingDocument,
+    BillingDocumentLine,
+    BillingRequest,
+    ServiceChangeOrder,
+    ServiceChangeOrderType,
+)
 from app.models.business_calendar import BusinessCalendar, BusinessHours, CalendarDayOff, SlaPauseStatus
 from app.models.case import CHANNEL_LABELS, CHANNELS, PRIORITIES, CaseKind, CaseStatus, Category
+from app.models.claim import Claim, ClaimLine, ClaimLineVersion, ClaimReason
 from app.models.customer_account import NOTIFY_CHOICES, CustomerAccount, CustomerSession
 from app.models.followup import FollowUp, FollowupSubject, LineOfBusiness
 from app.models.incident import IncidentDetail, IncidentEscalation
@@ -12,16 +22,20 @@ from app.models.notification import Notification, StaffSession
 from app.models.outbox import OutboxMessage
 from app.models.people import ROLES, ApiToken, Customer, CustomerInteraction, Team, User, team_members
 from app.models.process import HumanTask, ProcessVersion, WorkflowInstance
+from app.models.submission import Submission
 from app.models.task_index import ix_human_task_open_priority  # noqa: F401
 from app.models.ticket import Ticket, TicketEvent
 
 __all__ = [
-    "ApiToken", "Attachment", "AutoReplyLog", "BusinessCalendar", "BusinessHours", "CalendarDayOff", "CHANNELS",
-    "CHANNEL_LABELS", "CaseKind", "CaseStatus", "Category", "Customer", "CustomerAccount",
+    "ApiToken", "Attachment", "AuditEvent", "AutoReplyLog", "BusinessCalendar", "BusinessHours", "CalendarDayOff",
+    "CHANNELS", "CHANNEL_LABELS", "CaseKind", "CaseStatus", "Category", "Customer", "CustomerAccount",
     "CustomerInteraction", "CustomerSession", "NOTIFY_CHOICES",
     "HumanTask", "InboundMessage", "IncidentDetail", "IncidentEscalation", "Notification", "OutboxMessage",
     "PRIORITIES", "ProcessVersion", "ProvisionalCustomer", "ROLES", "SlaPauseStatus", "StaffSession", "Team", "Ticket",
     "TicketEvent", "TicketLink", "User",
     "WorkflowInstance", "team_members",
     "FollowUp", "FollowupSubject", "LineOfBusiness", "TicketAnswer",
+    "Submission",
+    "BillingDocument", "BillingDocumentLine", "BillingRequest", "Claim", "ClaimLine", "ClaimLineVersion",
+    "ClaimReason", "DOCUMENT_TYPES", "ServiceChangeOrder", "ServiceChangeOrderType",
 ]

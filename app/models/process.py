@@ -81,6 +81,8 @@ class HumanTask(db.Model):
     lane: Mapped[str | None] = mapped_column(String(80))
     candidate_team: Mapped[str | None] = mapped_column(String(40))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Four eyes: who may not work it (the task property ``excludedUser``, e.g. the case's creator).
+    excluded_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     form: Mapped[str | None] = mapped_column(String(120))
     instructions: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[str | None] = mapped_column(String(10))

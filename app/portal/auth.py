@@ -1,20 +1,19 @@
 """Portal accounts: sign-up, e-mail verification, sign-in, sign-out, password reset, preferences."""
 from __future__ import annotations
 
-import logging
 from functools import wraps
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
 from app.errors import DomainError, NotFound, Unauthorized, ValidationFailed
+from app.errors_http import error_page
 from app.i18n import _
 from app.models import NOTIFY_CHOICES
 from app.portal import bp, limit
 from app.services.accounts import customer_auth_service
 
 SESSION_KEY = "portal_token"
-log = logging.getLogger(__name__)
 
 
 @bp.before_request
@@ -45,13 +44,11 @@ def customer_id() -> int:
 
 
 def _link(endpoint: str):
-    """Links in mails: from PORTAL_BASE_URL when set (production: never trust the request's Host header
-    for a link that carries a token; or set TRUSTED_HOSTS), else from this request."""
+    """Links in mails: from PORTAL_BASE_URL when set, else from this request's host, which Flask has checked
+    against TRUSTED_HOSTS (create_app refuses to start with neither)."""
     base = current_app.config.get("PORTAL_BASE_URL") or ""
     if base:
         return lambda token: base.rstrip("/") + url_for(endpoint, token=token)
-    if not current_app.testing:
-        log.warning("PORTAL_BASE_URL is not set: e-mailed portal links use the request's host")
     return lambda token: url_for(endpoint, token=token, _external=True)
 
 
@@ -71,19 +68,19 @@ def _csrf(_err):
         _load_account()
     return render_template("portal/error.html", title=_("The form expired"),
                            message=_("The form was sent without its security token (or it expired). Nothing was "
-                                     "saved: go back, reload the page and send it again.")), 400
+                                     "saved: go back, reload the page and send it again."), keeps_input=True), 400
 
 
 @bp.errorhandler(429)
 def _too_many(_err):
     return render_template("portal/error.html", title=_("Too many attempts"),
-                           message=_("Too many attempts in a short time. Wait a few minutes and try again.")), 429
+                           message=_("Too many attempts in a short time. Wait a few minutes and try again."),
+                           keeps_input=True), 429
 
 
 @bp.errorhandler(413)
 def _too_large(_err):
-    return render_template("portal/error.html", title=_("Too large"),
-                           message=_("What you sent is too large. Attach smaller files.")), 413
+    return error_page(413)
 
 
 @bp.errorhandler(DomainError)

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import current_app, g, jsonify, redirect, render_template, request, send_file, url_for
 
-from app.errors import NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import _
 from app.portal import bp, limit
 from app.portal.auth import customer_id, login_required
@@ -13,6 +13,7 @@ from app.services.cases import kinds, portal_service
 from app.services.incidents import device as incident_device
 from app.services.incidents import portal as incident_portal
 from app.services.incidents.registration import DuplicateFound
+from app.services.submissions import idempotency
 from app.staff import schema_form
 
 
@@ -45,24 +46,36 @@ def tickets():
 @login_required
 @limit("PORTAL_LIMIT_NEW_TICKET")
 def new_ticket():
+    """Once per form (a double click or Back + resubmit opens one ticket), then Post/Redirect/Get."""
     form, errors = request.form, {}
     if request.method == "POST":
         files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
-        try:
+
+        def open_complaint() -> idempotency.Outcome:
             ticket = portal_service.open_complaint(
                 customer_id(), service_address=form.get("service_address", ""), category=form.get("category", ""),
                 description=form.get("description", ""), preferred_contact=form.get("preferred_contact", ""),
                 contact=form.get("contact", ""), files=files)
-        except ValidationFailed as err:
+            return idempotency.Outcome(location=url_for("portal.new_done", number=ticket.number))
+
+        try:
+            done = idempotency.once_form("portal", str(customer_id()), form, open_complaint)
+        except (ValidationFailed, Conflict) as err:
             errors = err.errors or {"description": [err.message]}
         else:
-            return render_template("portal/new_done.html", ticket=ticket), 201
+            return redirect(done.location, 303)
     customer = g.account.customer
     defaults = {"service_address": customer.address, "contact": customer.email, "preferred_contact": "email"}
     values = {k: form.get(k, defaults.get(k, "")) for k in
               ("service_address", "category", "description", "preferred_contact", "contact")}
     return render_template("portal/new.html", values=values, errors=errors,
                            categories=portal_service.complaint_categories()), 422 if errors else 200
+
+
+@bp.get("/tickets/<number>/received")
+@login_required
+def new_done(number: str):
+    return render_template("portal/new_done.html", ticket=portal_service.own_ticket(customer_id(), number))
 
 
 @bp.route("/incidents/new", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from marshmallow import RAISE, Schema, fields, validate
 
@@ -39,6 +40,24 @@ def string(max_length: int, *, required: bool = False, **kwargs) -> fields.Strin
     if required:
         rules.insert(0, validate.Length(min=1, error=_l("This field cannot be empty.")))
     return fields.String(required=required, validate=rules, **kwargs)
+
+
+# Ids and offsets the database can hold (32-bit integer columns), moments its date arithmetic can handle
+# (a year-1 date shifted to Mexico City's time zone or by an SLA overflows).
+MAX_INTEGER = 2**31 - 1
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def integer(minimum: int = 0, maximum: int = MAX_INTEGER, **kwargs) -> fields.Integer:
+    return fields.Integer(validate=validate.Range(min=minimum, max=maximum, error=_l("Value not allowed.")),
+                          **kwargs)
+
+
+def moment(**kwargs) -> fields.AwareDateTime:
+    """A date and time with its time zone, between 1970 and 2200."""
+    return fields.AwareDateTime(validate=validate.Range(min=EARLIEST, max=LATEST, error=_l("Date out of range.")),
+                                **kwargs)
 
 
 def email(*, metadata: dict | None = None) -> fields.String:

@@ -1,12 +1,12 @@
 """The periodic review of closed tickets."""
 from marshmallow import fields
 
-from app.schemas.base import ApiSchema
+from app.schemas.base import ApiSchema, moment
 
 
 class ReviewQuerySchema(ApiSchema):
-    start = fields.AwareDateTime(data_key="from", required=True)
-    end = fields.AwareDateTime(data_key="to", required=True)
+    start = moment(data_key="from", required=True)
+    end = moment(data_key="to", required=True)
 
 
 class ReviewGroupSchema(ApiSchema):

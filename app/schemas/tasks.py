@@ -1,10 +1,9 @@
 """Human tasks: the task list's filter, a task with its form, completing one."""
 from __future__ import annotations
 
-from marshmallow import fields, post_load, validate
+from marshmallow import fields, post_load
 
-from app.i18n import _l
-from app.schemas.base import ApiSchema, UserRefSchema, derived, one_of, string
+from app.schemas.base import ApiSchema, UserRefSchema, derived, integer, one_of, string
 from app.services.cases import task_service
 
 
@@ -14,8 +13,8 @@ class TaskQuerySchema(ApiSchema):
     team = string(40, metadata={"description": "Candidate team code."})
     assignee = string(80, metadata={"description": "Username."})
     status = one_of(("ready", "completed", "cancelled"), metadata={"description": "Default: ready."})
-    limit = fields.Integer(validate=validate.Range(min=1, max=500, error=_l("Value not allowed.")))
-    offset = fields.Integer(validate=validate.Range(min=0, error=_l("Value not allowed.")))
+    limit = integer(1, 500)
+    offset = integer(0)
 
     @post_load
     def make(self, data: dict, **_kw) -> task_service.TaskFilter:

@@ -7,7 +7,17 @@ from marshmallow import ValidationError, fields, post_load, validates_schema
 
 from app.i18n import _l
 from app.models import CHANNELS, PRIORITIES
-from app.schemas.base import ApiSchema, TeamRefSchema, UserRefSchema, derived, email, itself, one_of, string
+from app.schemas.base import (
+    ApiSchema,
+    TeamRefSchema,
+    UserRefSchema,
+    derived,
+    email,
+    itself,
+    moment,
+    one_of,
+    string,
+)
 from app.schemas.followups import AnswerSchema
 from app.schemas.incidents import IncidentSchema
 from app.schemas.links import LinkSchema
@@ -43,7 +53,7 @@ class TicketCreateSchema(ApiSchema):
     service_address = string(2000, metadata={"description": "Defaults to the customer's address."})
     equipment_brand = string(80)
     equipment_model = string(80)
-    reported_at = fields.AwareDateTime(default_timezone=UTC, metadata={"description": "Defaults to now."})
+    reported_at = moment(default_timezone=UTC, metadata={"description": "Defaults to now."})
     priority = one_of(PRIORITIES, metadata={"description": "As the customer reports it; the DMN decides."})
     category = string(40, metadata={"description": "A leaf code of the category taxonomy that the kind may "
                                                    "use. Usually left to the agent who validates the case."})
@@ -154,4 +164,3 @@ class TicketSchema(ApiSchema):
 
 class CustomerMessageSchema(ApiSchema):
     text = string(5000, required=True)
-    author = string(160, metadata={"description": "Defaults to the customer's name."})

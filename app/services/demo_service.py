@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Customer, Team, User
+from app.services.claims.documents import load_demo_documents
 from app.services.transaction import transaction
 
 DEMO_PASSWORD = "demo1234"
@@ -58,3 +59,5 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
             if not db.session.scalar(select(Customer).where(Customer.number == number)):
                 db.session.add(Customer(number=number, name=name, address=address, phone=phone, email=email,
                                         service_line=line))
+        db.session.flush()
+        load_demo_documents()

@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import Conflict
 from app.extensions import db
 from app.i18n import _
+
+# True while a use case's transaction is open in this thread (or task): the database connection it begins
+# is a write transaction. SQLite reads that to begin with ``BEGIN IMMEDIATE`` (the write lock, waited for
+# under busy_timeout) instead of a deferred ``BEGIN`` that any number of readers share (app/__init__.py).
+writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 @contextmanager
@@ -21,7 +27,9 @@ def transaction():
         yield db.session
         return
     db.session.info["in_transaction"] = True
+    intent = writing.set(True)
     try:
+        _end_read_snapshot()
         yield db.session
         db.session.commit()
         for callback in db.session.info.pop("after_commit", {}).values():
@@ -41,4 +49,18 @@ def transaction():
         db.session.info.pop("after_commit", None)
         raise
     finally:
+        writing.reset(intent)
         db.session.info.pop("in_transaction", None)
+
+
+def _end_read_snapshot() -> None:
+    """End a read transaction the request began before this use case (loading the user, say).
+
+    On SQLite a deferred read transaction cannot be upgraded to a write once another connection has
+    committed since its snapshot ("database is locked" at once, whatever busy_timeout says), so the use
+    case starts afresh with the write lock. Objects read before are expired and re-read inside it.
+    """
+    session = db.session()
+    pending = session.new or session.dirty or session.deleted  # changes meant for this use case: keep them in
+    if session.in_transaction() and not pending and session.connection().info.get("deferred"):
+        session.commit()

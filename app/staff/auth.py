@@ -11,6 +11,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from app.errors import Unauthorized
 from app.i18n import _, _l
 from app.models import User
+from app.ratelimit import limit
 from app.services.accounts import staff_auth_service
 from app.staff import bp
 
@@ -55,6 +56,7 @@ def _load(token: str) -> Principal | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit("STAFF_LIMIT_LOGIN")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("staff.tasks"))
@@ -71,6 +73,12 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
     return render_template("staff/login.html", error=error,
                            username=request.form.get("username", "")), 401 if error else 200
+
+
+@bp.errorhandler(429)
+def _too_many(_err):
+    return render_template("staff/login.html", username="", error=_(
+        "Too many attempts in a short time. Wait a few minutes and try again.")), 429
 
 
 @bp.post("/logout")

@@ -5,9 +5,10 @@ from dataclasses import fields
 
 from flask import redirect, render_template, request, url_for
 
-from app.errors import ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.services.accounts import customer_service
 from app.services.cases import ticket_view_service
+from app.services.submissions import idempotency
 from app.staff import bp
 from app.staff.auth import staff_user
 
@@ -25,13 +26,20 @@ def intake():
 
 @bp.post("/intake")
 def take_complaint():
+    """Once per form: a double click or Back + resubmit lands on the ticket the first submission opened."""
     form = {name: request.form.get(name, "") for name in INTAKE_FIELDS}
+    user = staff_user()
+
+    def register() -> idempotency.Outcome:
+        ticket = customer_service.take_complaint(customer_service.Intake(**form), user)
+        return idempotency.Outcome(location=url_for("staff.intake_done", number=ticket.number))
+
     try:
-        ticket = customer_service.take_complaint(customer_service.Intake(**form), staff_user())
-    except ValidationFailed as err:
+        done = idempotency.once_form("staff", str(user.id), request.form, register)
+    except (ValidationFailed, Conflict) as err:
         return render_template("staff/intake.html", found=[], searched=False, picked=None, form=form,
-                               errors=err.errors, message=err.message), 422
-    return redirect(url_for("staff.intake_done", number=ticket.number))
+                               errors=err.errors, message=err.message), err.status
+    return redirect(done.location)
 
 
 @bp.get("/intake/<number>")

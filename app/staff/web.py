@@ -43,7 +43,8 @@ def _domain_error(err: DomainError):
 def _csrf_error(_err: CSRFError):
     """A form without its token (forged, or older than the session it came from)."""
     message = _("The form expired or did not come from this site. Reload the page and try again.")
-    return render_template("staff/error.html", message=message), 400
+    return render_template("staff/error.html", title=_("The form could not be sent"), message=message,
+                           keeps_input=True), 400
 
 
 @bp.app_template_filter("when")

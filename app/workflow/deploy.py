@@ -102,8 +102,8 @@ def build(files: dict[str, bytes]) -> list[DeployableProcess]:
         if not process_parser.process_executable:
             continue
         spec_json = serialize_spec(spec, subprocess_specs)
-        sources = {file_name: files[file_name].decode("utf-8")}
-        sources.update({n: files[n].decode("utf-8") for n in trees if n.endswith(".dmn")})
+        sources = {file_name: _text(files[file_name], trees[file_name])}
+        sources.update({n: _text(files[n], trees[n]) for n in trees if n.endswith(".dmn")})
         processes.append(DeployableProcess(
             process_id=process_id,
             name=spec.description or process_id,
@@ -126,9 +126,25 @@ def _parse_xml(name: str, content: bytes):
         raise DeployError(_("the file declares a DOCTYPE or entities: refused for safety"), file=name,
                           line=_line_of_match(content, rb"<!(DOCTYPE|ENTITY)"))
     try:
-        return etree.fromstring(content, _SAFE_PARSER).getroottree()
+        tree = etree.fromstring(content, _SAFE_PARSER).getroottree()
     except etree.XMLSyntaxError as err:
         raise DeployError(_("malformed XML: %(error)s", error=err.msg), file=name, line=err.lineno) from None
+    except ValueError as err:  # an encoding lxml does not know
+        raise DeployError(_("malformed XML: %(error)s", error=str(err)), file=name) from None
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # in an encoding the byte check can't read
+        raise DeployError(_("the file declares a DOCTYPE or entities: refused for safety"), file=name)
+    return tree
+
+
+def _text(content: bytes, tree) -> str:
+    """The diagram as text to keep and show: as uploaded when it is UTF-8, else written out again in UTF-8
+    (a UTF-16 or ISO-8859-1 file is valid XML; its declared encoding would be wrong once stored as text)."""
+    if (tree.docinfo.encoding or "UTF-8").upper() in ("UTF-8", "UTF8", "US-ASCII", "ASCII"):
+        try:
+            return content.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return etree.tostring(tree, encoding="UTF-8", xml_declaration=True).decode("utf-8")
 
 
 def _line_of_match(content: bytes, pattern: bytes) -> int | None:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from functools import lru_cache
 
-from jinja2 import TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import select
@@ -20,11 +18,13 @@ from app import signals
 from app.extensions import db
 from app.models import HumanTask, User
 from app.workflow.engine import SCRIPT_ENGINE
+from app.workflow.sandbox import render_template
+from app.workflow.sandbox_process import ScriptBudgetExceeded
 
 log = logging.getLogger(__name__)
-_JINJA = SandboxedEnvironment(autoescape=False)  # plain text; pages escape it when they show it
 
-PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee", "due_at": "dueAt"}
+PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee", "due_at": "dueAt",
+                        "excluded_user": "excludedUser"}
 
 
 def sync_index(instance, workflow, ticket) -> None:
@@ -48,7 +48,6 @@ def _new_row(instance, task, ticket) -> HumanTask:
     spec = task.task_spec
     props = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
     values = {field: _evaluate(task, props.get(prop)) for field, prop in PROPERTY_EXPRESSIONS.items()}
-    assignee = values["assignee"] and db.session.scalar(select(User).where(User.username == values["assignee"]))
     return HumanTask(
         id=str(task.id),
         instance_id=instance.id,
@@ -58,12 +57,17 @@ def _new_row(instance, task, ticket) -> HumanTask:
         title=spec.bpmn_name or spec.bpmn_id,
         lane=spec.lane,
         candidate_team=values["candidate_team"],
-        assignee_id=assignee.id if assignee else None,
+        assignee_id=_user_id(values["assignee"]),
+        excluded_user_id=_user_id(values["excluded_user"]),
         form=props.get("formJsonSchemaFilename"),
         instructions=_instructions(task),
         priority=ticket.priority,
         due_at=_as_datetime(values["due_at"]),
     )
+
+
+def _user_id(username) -> int | None:
+    return db.session.scalar(select(User.id).where(User.username == username)) if username else None
 
 
 def _instructions(task) -> str | None:
@@ -72,15 +76,12 @@ def _instructions(task) -> str | None:
     if not template:
         return None
     try:
-        return _template(template).render(**task.data)
-    except TemplateError as err:
+        return render_template(template, task.data)
+    except ScriptBudgetExceeded as err:
+        raise WorkflowTaskException(f"{type(err).__name__}: {err}", task=task, exception=err) from err
+    except Exception as err:  # a template error (or one of its expressions failing): show it unrendered
         log.warning("instructions of %s do not render: %s", task.task_spec.bpmn_id, err)
         return template
-
-
-@lru_cache(maxsize=256)
-def _template(source: str):
-    return _JINJA.from_string(source)
 
 
 def _evaluate(task, expression):

@@ -48,6 +48,21 @@ def start(ticket: Ticket, process_id: str, actor: User | None = None) -> Workflo
     return _start(ticket, latest_version(process_id), actor, parent=None, message=None, depth=0)
 
 
+def start_on_message(ticket: Ticket, name: str, payload: dict, actor: User | None = None) -> list[WorkflowInstance]:
+    """Throw ``name`` from outside any instance: start every process whose message start event catches it
+    (a claim line sent for approval starts its own approval instance)."""
+    targets = _catching(name)
+    if not targets:
+        raise NotFound(_("No process receives the message %(name)s.", name=name))
+    return [_start(ticket, version, actor, parent=None, message=(name, payload), depth=0) for version in targets]
+
+
+def _catching(name: str) -> list[ProcessVersion]:
+    catching = db.session.scalars(
+        select(ProcessVersion.process_id).where(ProcessVersion.start_message == name).distinct()).all()
+    return [v for v in (latest_version(pid) for pid in catching) if v.start_message == name]
+
+
 def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
     if depth > MAX_CHAINED_STARTS:
         raise Conflict(_("The process chains instances without ever waiting: check the diagram."))
@@ -177,7 +192,9 @@ def _advance(instance, workflow, ticket, actor, message=None, depth=0) -> None:
 
 
 def _record_failure(instance, ticket, err) -> None:
-    cause = getattr(err, "exception", None) or err.__cause__ or err
+    cause = err.__cause__ or err
+    while isinstance(cause, WorkflowTaskException) and (cause.__cause__ or cause.__context__) is not None:
+        cause = cause.__cause__ or cause.__context__  # SpiffWorkflow wraps a script's error: show the script's own
     task = getattr(err, "task", None)
     instance.status = "error"
     instance.error_task = task.task_spec.bpmn_id if task is not None else None
@@ -194,7 +211,10 @@ def _save(instance, workflow, ticket) -> None:
         instance.state = None  # nothing resumes a finished instance; its trace and index remain
     else:
         instance.state = engine.dump_state(workflow)
-    sync_index(instance, workflow, ticket)
+    try:
+        sync_index(instance, workflow, ticket)
+    except WorkflowException as err:  # a task property or its instructions failed (or went over budget)
+        _record_failure(instance, ticket, err)
     db.session.flush()
     if instance.status != "completed":
         after_commit(f"workflow:{instance.id}",
@@ -210,9 +230,7 @@ def _trace(workflow) -> list[str]:
 def _route(instance, ticket, actor, event, depth) -> None:
     """Start the process whose message start event catches what this instance threw."""
     name = getattr(event.event_definition, "name", None)
-    catching = db.session.scalars(
-        select(ProcessVersion.process_id).where(ProcessVersion.start_message == name).distinct()).all()
-    targets = [v for v in (latest_version(pid) for pid in catching) if v.start_message == name]
+    targets = _catching(name)
     if not targets:
         instance.status, instance.error_message = "error", _("No process receives the message %(name)s.", name=name)
         signals.workflow_failed.send(ticket, instance=instance, error=instance.error_message)

@@ -3,6 +3,10 @@
 RestrictedPython rewrites the code at compile time (no names or attributes starting with ``_``, no
 imports) and every attribute, item and iteration goes through a guard. Only the helpers below and a
 small set of builtins are reachable. Compiled code is cached per expression: it is immutable.
+
+The code runs in a separate evaluator process under a CPU-time and memory budget
+(``app/workflow/sandbox_process.py``): an endless loop or a gigabyte allocation fails that one step as a
+workflow error and takes nothing else down.
 """
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import ast
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
+from jinja2.sandbox import SandboxedEnvironment
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_globals
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
 from RestrictedPython.Guards import (
@@ -21,10 +26,9 @@ from RestrictedPython.Guards import (
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from app import clock
+from app.workflow import sandbox_process
 
-
-def _now() -> str:
-    return clock.now().isoformat()
+_JINJA = SandboxedEnvironment(autoescape=False)  # plain text; pages escape it when they show it
 
 
 def _add_hours(iso: str, hours: float) -> str:
@@ -36,8 +40,9 @@ def _hours_between(start_iso: str, end_iso: str) -> float:
     return round(delta.total_seconds() / 3600, 2)
 
 
-# The only functions analysts' code may call besides the safe builtins.
-HELPERS = {"now": _now, "add_hours": _add_hours, "hours_between": _hours_between}
+# The only functions analysts' code may call besides the safe builtins, and ``now`` (the application clock's
+# time when the evaluation was asked for: see ``restricted_globals``).
+HELPERS = {"add_hours": _add_hours, "hours_between": _hours_between}
 
 _INPLACE = {
     "+=": lambda x, y: x + y,
@@ -54,7 +59,7 @@ def _inplacevar(op, x, y):
         raise SyntaxError(f"operator {op} is not allowed") from None
 
 
-def _restricted_globals() -> dict:
+def restricted_globals(now_iso: str | None = None) -> dict:
     builtins = dict(safe_globals["__builtins__"])
     builtins.update(limited_builtins)
     builtins.update(dict=dict, list=list, sorted=sorted, min=min, max=max, sum=sum, any=any, all=all,
@@ -71,6 +76,7 @@ def _restricted_globals() -> dict:
         _inplacevar_=_inplacevar,
     )
     g.update(HELPERS)
+    g["now"] = lambda: now_iso
     return g
 
 
@@ -90,6 +96,28 @@ def compile_expression(expression: str):
     return result.code
 
 
+# Expressions made only of these nodes do no arithmetic, call nothing and loop over nothing: their cost is
+# bounded by the size of the task data they read (a gateway condition, a DMN cell, a task property), so they
+# are evaluated here, without the round trip to the evaluator process.
+_BOUNDED_NODES = (ast.Expression, ast.Constant, ast.Name, ast.Load, ast.Subscript, ast.Slice, ast.Attribute,
+                  ast.Compare, ast.cmpop, ast.BoolOp, ast.boolop, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
+                  ast.IfExp, ast.List, ast.Tuple, ast.Set, ast.Dict)
+
+
+@lru_cache(maxsize=4096)
+def is_bounded(expression: str) -> bool:
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return False
+    return all(isinstance(node, _BOUNDED_NODES) for node in ast.walk(tree))
+
+
+@lru_cache(maxsize=256)
+def template(source: str):
+    return _JINJA.from_string(source)
+
+
 @lru_cache(maxsize=1024)
 def compile_script(script: str):
     # RestrictedPython compiles imports and fails them only when run: refuse them up front.
@@ -107,22 +135,37 @@ def compile_script(script: str):
 
 
 class RestrictedEnvironment(TaskDataEnvironment):
+    """SpiffWorkflow's script environment, evaluating in the budgeted evaluator process.
+
+    Code is compiled here first (a refused construct fails with its line before anything runs); the task
+    data goes to the evaluator and, after a script, the evaluator's version of it replaces ``context``, so
+    a failed script leaves the task data as it was.
+    """
+
     def __init__(self):
-        super().__init__(_restricted_globals())
+        super().__init__(restricted_globals())
 
     def evaluate(self, expression, context, external_context=None):
-        scope = dict(self.globals)
+        code = compile_expression(expression)
+        now_iso = clock.now().isoformat()
+        if not is_bounded(expression):
+            return sandbox_process.run("eval", expression, context, external_context or {}, now_iso)
+        scope = restricted_globals(now_iso)
         scope.update(external_context or {})
         scope.update(context)
-        return eval(compile_expression(expression), scope)  # noqa: S307 - restricted code object
+        value = eval(code, scope)  # noqa: S307 - restricted code object, bounded by the data it reads
+        sandbox_process.require_serializable("result", value)
+        return value
 
     def execute(self, script, context, external_context=None):
-        code = compile_script(script)
+        compile_script(script)
         self.check_for_overwrite(context, external_context or {})
-        context.update(self.globals)
-        context.update(external_context or {})
-        try:
-            exec(code, context)  # noqa: S102 - restricted code object
-        finally:
-            self._remove_globals_and_functions_from_context(context, external_context)
+        data = sandbox_process.run("exec", script, context, external_context or {}, clock.now().isoformat())
+        context.clear()
+        context.update(data)
         return True
+
+
+def render_template(source: str, context: dict) -> str:
+    """A task's instructions (sandboxed Jinja), rendered in the budgeted evaluator process."""
+    return sandbox_process.run("render", source, context, {}, clock.now().isoformat())

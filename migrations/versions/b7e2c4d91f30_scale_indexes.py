@@ -1,7 +1,7 @@
 """Scale (issue 14): a ticket's open tasks, a technician's load and the task list's keyset pages by index
 
 Revision ID: b7e2c4d91f30
-Revises: aba1e9d3635d
+Revises: c1a1e5000012
 Create Date: 2026-12-04 16:20:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2c4d91f30'
-down_revision = 'aba1e9d3635d'
+down_revision = 'c1a1e5000012'
 branch_labels = None
 depends_on = None
 

@@ -108,9 +108,9 @@ def test_unknown_route_and_wrong_method_are_json(api):
 
 
 def test_an_unexpected_error_is_a_json_500_without_details(api, monkeypatch):
-    def broken(number):
+    def broken(number, user):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(ticket_service, "get_ticket", broken)
+    monkeypatch.setattr(ticket_service, "visible_ticket", broken)
     body = assert_json_error(api.get("/tickets/Q-2026-000001", "supervisor", expect=None), 500)
     assert "secret internals" not in body["message"]

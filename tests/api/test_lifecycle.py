@@ -169,6 +169,7 @@ def test_escalation_when_the_sla_passes(api, diagnosing):
     diagnosing.fix_remotely()
     report = assert_closed_with_report(close(diagnosing), rounds=1)
     assert report["escalated"] is True and report["within_sla"] is False
+    assert report["response_within_sla"] is True and report["paused_hours"] == 0
 
 
 def test_only_a_supervisor_may_answer_for_the_customer_and_the_timeline_says_for_whom(api, diagnosing):

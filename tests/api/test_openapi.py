@@ -65,6 +65,7 @@ def test_operations_are_documented_from_the_schemas(document):
 
 def test_path_parameters_are_typed_from_the_routes(document):
     (retry,) = document["paths"]["/api/v1/workflows/{instance_id}/retry"]["parameters"]
-    assert retry == {"in": "path", "name": "instance_id", "required": True, "schema": {"type": "integer"}}
+    assert retry == {"in": "path", "name": "instance_id", "required": True,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
     filters = {p["name"] for p in document["paths"]["/api/v1/tasks"]["get"]["parameters"]}
     assert {"ticket", "lane", "team", "assignee"} <= filters

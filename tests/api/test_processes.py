@@ -17,7 +17,7 @@ def upload(api, user, files: dict[str, str], expect=200):
 def test_an_analyst_deploys_and_the_version_list_shows_it(api):
     results = upload(api, "analista", {"up.bpmn": renamed(SCENARIO, "up")}).json["results"]
     assert {"process_id": "prueba_inicio_up", "version": 1, "created": True} in results
-    versions = api.get("/processes", "supervisor").json["versions"]
+    versions = api.get("/processes", "analista").json["versions"]
     assert any(v["process_id"] == "prueba_inicio_up" and v["version"] == 1 for v in versions)
 
 
@@ -28,7 +28,7 @@ def test_a_doctype_in_an_upload_is_refused_with_file_and_line(api):
     body = upload(api, "analista", {"xxe.bpmn": xml}, expect=422).json
     assert "DOCTYPE" in body["message"]
     assert body["errors"]["xxe.bpmn"][0].startswith("línea 2")
-    versions = api.get("/processes", "supervisor").json["versions"]
+    versions = api.get("/processes", "analista").json["versions"]
     assert not any(v["process_id"] == "prueba_inicio_xxe" for v in versions)
 
 

@@ -50,6 +50,13 @@ def test_only_staff_answer_and_never_with_an_empty_text(mailed_ticket):
     assert db.session.scalar(select(db.func.count(OutboxMessage.id))) == 1
 
 
+def test_a_technician_never_mails_the_customer_of_a_ticket_he_may_not_see(mailed_ticket):
+    """Issue 9, item 5: the same visibility rule as the ticket page (a number reveals nothing)."""
+    with pytest.raises(NotFound):
+        mail_reply_service.reply_to_customer(mailed_ticket.number, "Hola", user("campo1"))
+    assert db.session.scalar(select(db.func.count(OutboxMessage.id))) == 1  # the auto-reply only
+
+
 @pytest.mark.parametrize(("data", "expected"), [
     (PNG, "image/png"), (b"\xff\xd8\xff\xe0" + b"\x00" * 20, "image/jpeg"), (b"GIF89a....", "image/gif"),
     (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"), (PDF, "application/pdf"),

@@ -120,6 +120,7 @@ class StubIMAP:
 
     def __init__(self, messages: dict[int, bytes], fail_on: int | None = None):
         self.messages, self.seen, self.moved, self.fail_on = messages, set(), [], fail_on
+        self.downloaded: list[int] = []
         self.calls: list[tuple] = []
 
     def __call__(self, host, port, ssl, ssl_context, timeout):
@@ -137,7 +138,10 @@ class StubIMAP:
         return [uid for uid in self.messages if uid not in self.seen]
 
     def fetch(self, uids, items):
+        if items == ["RFC822.SIZE"]:
+            return {uid: {b"SEQ": uid, b"RFC822.SIZE": len(self.messages[uid])} for uid in uids}
         assert items == ["BODY.PEEK[]"]
+        self.downloaded.extend(uids)
         return {uid: {b"SEQ": uid, b"BODY[]": self.messages[uid]} for uid in uids}
 
     def add_flags(self, uids, flags):
@@ -181,6 +185,14 @@ def test_imap_polling_can_move_processed_mail_to_a_folder(app, imap_config, monk
     db.session.rollback()
     poll_once(app, stub)
     assert stub.moved == [([7], "Procesados")]
+
+
+def test_a_message_over_the_size_limit_is_never_downloaded(app, imap_config, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_MAX_MESSAGE_BYTES", 4096)
+    stub = StubIMAP({1: eml("new_known_customer_plain"), 2: eml("new_known_customer_plain") + b"x" * 8192})
+    db.session.rollback()
+    assert poll_once(app, stub) == 1
+    assert stub.downloaded == [1] and stub.seen == {1, 2}
 
 
 def test_a_message_that_could_not_be_stored_stays_unseen(app, imap_config, monkeypatch):

@@ -35,7 +35,7 @@ def test_the_customer_sees_his_deadlines_and_the_pause(customer):
     page = c.get(f"/portal/tickets/{ticket.number}").get_data(True)
     assert "(en pausa mientras esperamos su respuesta)" in page
     clock.freeze(datetime(2026, 12, 7, 10, tzinfo=LOCAL_TZ))  # Monday 10:00: paused Fri 17-18, Sat 9-14, Mon 9-10
-    message_service.deliver_customer_message(ticket.number, "Folio 991", actor=None)
+    message_service.deliver_customer_message(ticket, "Folio 991")
     c.login(EMAILS["C-1001"])  # signed out by the weekend's idle time
     page = c.get(f"/portal/tickets/{ticket.number}").get_data(True)
     assert "(en pausa mientras esperamos su respuesta)" not in page

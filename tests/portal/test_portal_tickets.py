@@ -17,13 +17,14 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
-def new_complaint(c, description="Sin internet desde ayer, el módem parpadea en rojo.", files=(), expect=201,
+def new_complaint(c, description="Sin internet desde ayer, el módem parpadea en rojo.", files=(), expect=200,
                   **fields):
     data = {"service_address": "Av. Universidad 100", "category": "sin_servicio", "description": description,
             "preferred_contact": "email", "contact": EMAILS["C-1001"], **fields}
     if files:
         data["attachments"] = [(io.BytesIO(content), name) for name, content in files]
-    return c.post("/portal/tickets/new", data, expect=expect, content_type="multipart/form-data")
+    return c.post("/portal/tickets/new", data, expect=expect, content_type="multipart/form-data",
+                  follow_redirects=True)
 
 
 def only_ticket() -> Ticket:

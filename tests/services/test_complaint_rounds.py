@@ -25,7 +25,7 @@ def test_five_hundred_requests_for_details_then_a_clean_close():
         task_service.complete_task(diagnosis.id, {"diagnosis": f"Ronda {n}", "outcome": "solicitar_datos",
                                                   "question": "¿Qué luces tiene el módem?"}, technician)
         assert db.session.get(Ticket, ticket.id).status == "waiting_customer"
-        message_service.deliver_customer_message(ticket.number, f"Respuesta {n}", actor=None)
+        message_service.deliver_customer_message(ticket, f"Respuesta {n}")
 
     diagnosis = ready_task(ticket, "diagnostico")
     assert f"Respuesta {ROUNDS - 1}" in diagnosis.instructions

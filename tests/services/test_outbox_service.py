@@ -139,7 +139,7 @@ def test_only_due_and_abandoned_messages_are_claimed(smtp):
         held_row.status, held_row.locked_until = "sending", START + timedelta(minutes=1)  # a live worker has it
 
     assert outbox_service.deliver_due() == {}
-    assert outbox_service.deliver_one(held) is None
+    assert outbox_service.claim_batch(10) == []
     clock.advance(timedelta(minutes=2))  # the lease ran out: that worker died mid-send
     assert outbox_service.deliver_due() == {"sent": 1}
     clock.advance(timedelta(minutes=3))
@@ -151,14 +151,14 @@ def test_only_due_and_abandoned_messages_are_claimed(smtp):
 def test_a_worker_whose_lease_ran_out_cannot_undo_the_new_claim(app):
     clock.freeze(START)
     [message_id] = queue_mail()
-    stale = outbox_service._claim(message_id)
+    [stale] = outbox_service.claim_batch(10)
     clock.advance(timedelta(seconds=app.config["OUTBOX_LEASE_SECONDS"] + 1))
-    current = outbox_service._claim(message_id)
-    assert current is not None and current.locked_until > stale.locked_until
+    [current] = outbox_service.claim_batch(10)
+    assert current.outbox_id == message_id and current.claim != stale.claim
 
     assert outbox_service._record_failure(stale, TimeoutError("timed out"), permanent=False) is None
     message = row(message_id)
-    assert (message.status, message.attempts, message.locked_until) == ("sending", 0, current.locked_until)
+    assert (message.status, message.attempts, message.claim_token) == ("sending", 0, current.claim)
 
 
 def test_crm_events_are_posted_and_retried_until_the_crm_accepts_them(crm):
@@ -178,7 +178,8 @@ def test_crm_events_are_posted_and_retried_until_the_crm_accepts_them(crm):
     assert [body for _headers, body in crm.requests] == [{"event": "registered", "ticket": "Q-2026-000001"}] * 2
 
 
-def test_two_workers_at_once_send_each_message_exactly_once(app, smtp):
+def test_two_workers_at_once_send_each_message_exactly_once(app, smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "OUTBOX_BATCH", 4)  # many small claims, so the two workers interleave
     ids = queue_mail(30)
     start = threading.Barrier(2)
     results, errors = [], []

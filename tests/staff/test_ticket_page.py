@@ -38,6 +38,7 @@ def test_internal_comment_and_attachment(staff):
     link = re.search(r'href="(/staff/tickets/[^"]+/attachments/\d+)">foto.png', page).group(1)
     download = agent.get(link)
     assert download.data == PNG and "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["Cache-Control"] == "no-store"  # a customer's file: never in a shared cache
     assert staff("campo1").get(link, expect=404)
 
 

@@ -139,7 +139,7 @@ def test_a_broken_file_keeps_the_live_version_live():
     xml = renamed(SCENARIO, "live")
     process_service.deploy_files({"live.bpmn": xml.encode()})
     refused({"live.bpmn": xml.replace('name="Revisar"', 'name="Revisar"><broken')})
-    versions = [v.version for v in process_service.versions() if v.process_id == "prueba_inicio_live"]
+    versions = [v.version for v in process_service.versions(None) if v.process_id == "prueba_inicio_live"]
     assert versions == [1]
 
 

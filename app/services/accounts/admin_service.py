@@ -5,7 +5,7 @@ Deactivating a user or resetting his password ends his staff sessions and revoke
 browser or a script that still holds them is refused at its next request. An administrator may neither
 deactivate himself nor take away his own administrator role: there is always one left to undo a mistake.
 A team's code is what the processes name (``candidateTeam``, the assignment DMN), so it never changes;
-renaming changes its name only."""
+renaming changes its name only. Every change is on the audit trail with what it changed."""
 from __future__ import annotations
 
 import re
@@ -21,6 +21,7 @@ from app.i18n import _
 from app.models import ROLES, ApiToken, HumanTask, Team, User, team_members
 from app.services.accounts import browser_session
 from app.services.accounts.browser_session import STAFF
+from app.services.control import audit_service
 from app.services.transaction import transaction
 
 MIN_PASSWORD_LENGTH = 10
@@ -123,6 +124,7 @@ def create_user(new: NewUser, actor: User) -> User:
                         roles=_ordered_roles(new.roles), teams=_teams(new.teams), active=True)
             user.set_password(new.password)
             db.session.add(user)
+            audit_service.record("user_created", actor, username, audit_service.diff({}, _snapshot(user)))
     except IntegrityError:  # created by someone else between the check and the commit
         raise ValidationFailed(_("Please correct the marked fields."),
                                errors={"username": [_("This username is already taken.")]}) from None
@@ -143,6 +145,7 @@ def update_user(user_id: int, details: UserDetails, actor: User) -> User:
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
     with transaction():
+        before = _snapshot(user)
         deactivated = user.active and not details.active
         user.full_name, user.email = details.full_name.strip(), details.email.strip()
         user.roles = _ordered_roles(details.roles)
@@ -150,6 +153,9 @@ def update_user(user_id: int, details: UserDetails, actor: User) -> User:
         user.active = details.active
         if deactivated:
             _end_sessions(user)
+        changes = audit_service.diff(before, _snapshot(user))
+        if changes:
+            audit_service.record("user_changed", actor, user.username, changes)
     return user
 
 
@@ -164,6 +170,7 @@ def reset_password(user_id: int, password: str, confirm: str, actor: User) -> Us
     with transaction():
         user.set_password(password)
         _end_sessions(user)
+        audit_service.record("password_reset", actor, user.username)
     return user
 
 
@@ -206,6 +213,7 @@ def create_team(code: str, name: str, actor: User) -> Team:
         with transaction():
             team = Team(code=code, name=name)
             db.session.add(team)
+            audit_service.record("team_created", actor, code, {"name": [None, name]})
     except IntegrityError:
         raise ValidationFailed(_("Please correct the marked fields."),
                                errors={"code": [_("A team already has this code.")]}) from None
@@ -221,6 +229,8 @@ def rename_team(team_id: int, name: str, actor: User) -> Team:
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
     with transaction():
+        if team.name != name:
+            audit_service.record("team_renamed", actor, team.code, {"name": [team.name, name]})
         team.name = name
     return team
 
@@ -236,6 +246,7 @@ def add_member(team_id: int, username: str, actor: User) -> User:
     with transaction():
         if user not in team.members:
             team.members.append(user)
+            audit_service.record("team_member_added", actor, team.code, {"member": user.username})
     return user
 
 
@@ -246,10 +257,17 @@ def remove_member(team_id: int, user_id: int, actor: User) -> User:
     with transaction():
         if user in team.members:
             team.members.remove(user)
+            audit_service.record("team_member_removed", actor, team.code, {"member": user.username})
     return user
 
 
 # Helpers
+
+def _snapshot(user: User) -> dict:
+    """What the audit trail compares before and after a change (never the password)."""
+    return {"full_name": user.full_name, "email": user.email, "roles": list(user.roles or []),
+            "teams": sorted(t.code for t in user.teams), "active": user.active}
+
 
 def _require_admin(actor: User) -> None:
     if "admin" not in actor.roles:

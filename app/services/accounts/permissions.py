@@ -63,8 +63,13 @@ def may_reassign(user: User) -> bool:
 
 
 def may_take_calls(user: User) -> bool:
-    """Contact-center work: phone and social-media intake."""
+    """Contact-center work: phone and social-media intake; opening a complaint (intake page and API)."""
     return user.has_role("agent", "supervisor")
+
+
+def may_manage_processes(user: User) -> bool:
+    """See the deployed process versions and deploy new ones."""
+    return user.has_role("analyst")
 
 
 def may_see_ticket(user: User, ticket, task_lanes: list[str]) -> bool:

@@ -26,6 +26,11 @@ from app.models import Ticket, TicketEvent, User
 from app.models.attachment import ATTACHMENT_SOURCES, Attachment
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Zip-based documents (odt, docx...): what their central directory may declare before we refuse them.
+ZIP_PEEK_BYTES = 256  # the most ever decompressed from one member (the ``mimetype`` entry is ~40 bytes)
+ZIP_MAX_MEMBERS = 5000
+ZIP_MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 200  # XML compresses ~5-20x; a bomb declares thousands
 OFFICE_ZIP = {"word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
               "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
               "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
@@ -68,20 +73,40 @@ def sniff(data: bytes) -> str | None:
 
 
 def _zip_document(data: bytes) -> str | None:
-    """Office documents are zip files; any other zip (it could carry anything) is refused."""
+    """Office documents are zip files; any other zip (it could carry anything) is refused.
+
+    Only the central directory and at most ``ZIP_PEEK_BYTES`` of the ``mimetype`` member are read, so a
+    member that expands to gigabytes (a zip bomb) costs no more than a normal file; archives whose declared
+    sizes or compression ratios no office document has are refused without decompressing anything.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
+            members = archive.infolist()
+            if not _plausible_archive(members, len(data)):
+                return None
+            names = [m.filename for m in members]
             if "mimetype" in names:
-                kind = archive.read("mimetype").decode("ascii", "replace").strip()
+                with archive.open("mimetype") as member:
+                    kind = member.read(ZIP_PEEK_BYTES).decode("ascii", "replace").strip()
                 return kind if kind.startswith("application/vnd.oasis.opendocument.") else None
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, KeyError, RuntimeError,
+            ValueError, EOFError):
         return None
     if "[Content_Types].xml" in names:
         for prefix, ctype in OFFICE_ZIP.items():
             if any(n.startswith(prefix) for n in names):
                 return ctype
     return None
+
+
+def _plausible_archive(members: list[zipfile.ZipInfo], archive_size: int) -> bool:
+    """Declared sizes an office document can have: few members, bounded total, no absurd ratio."""
+    if len(members) > ZIP_MAX_MEMBERS:
+        return False
+    declared = sum(m.file_size for m in members)
+    if declared > ZIP_MAX_EXPANDED_BYTES or declared > ZIP_MAX_RATIO * max(archive_size, 1):
+        return False
+    return all(m.file_size <= ZIP_MAX_RATIO * max(m.compress_size, 1) + ZIP_PEEK_BYTES for m in members)
 
 
 def _is_text(data: bytes) -> bool:

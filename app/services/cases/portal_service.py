@@ -21,6 +21,7 @@ from app.services.processes import forms
 from app.services.sla.state import SlaState
 from app.services.transaction import transaction
 from app.workflow import runtime
+from handlers import timeline
 
 CUSTOMER_LANE = "Cliente"
 CUSTOMER_REPLY = message_service.CUSTOMER_REPLY
@@ -56,7 +57,9 @@ def own_ticket(customer_id: int, ref: str | int) -> Ticket:
     """The customer's ticket by number (or numeric id); any other ticket is "not found"."""
     text = str(ref or "").strip()
     query = select(Ticket).where(Ticket.customer_id == customer_id)
-    query = query.where(Ticket.id == int(text)) if text.isdigit() else query.where(Ticket.number == text)
+    # An id is up to 9 ASCII digits (any such number fits the id column); "²" or a 30-digit number is no id.
+    is_id = text.isascii() and text.isdigit() and len(text) <= 9
+    query = query.where(Ticket.id == int(text)) if is_id else query.where(Ticket.number == text)
     ticket = db.session.scalar(query)
     if ticket is None:
         raise _not_found(text)
@@ -155,8 +158,10 @@ def answer_request(customer_id: int, ref: str, text: str) -> Ticket:
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_("Please correct the marked fields."), errors={"text": [_("Write your answer.")]})
-    ticket = own_ticket(customer_id, ref)
-    return message_service.deliver_customer_message(ticket.number, text[:4000], None, author=ticket.customer.name)
+    with transaction():
+        ticket = own_ticket(customer_id, ref)
+        timeline.add_event(ticket, "customer_message", text[:4000], public=True)
+        return message_service.deliver_customer_message(ticket, text[:4000])
 
 
 def open_complaint(customer_id: int, *, service_address: str, category: str, description: str,

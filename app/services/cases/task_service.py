@@ -12,6 +12,7 @@ from app.i18n import _
 from app.models import HumanTask, Ticket, User
 from app.services.accounts.permissions import CUSTOMER_ROLE, lane_role, may_reassign, may_work, visible_filter
 from app.services.cases import attachment_service, inbox_service, task_query
+from app.services.control import audit_service
 from app.services.incidents import panel
 from app.services.processes import forms
 from app.services.transaction import transaction
@@ -65,6 +66,8 @@ def claim(task_id: str, user: User) -> HumanTask:
         _check_may_work(user, task)
         if task.assignee_id not in (None, user.id):
             raise Conflict(_("%(name)s already holds this task.", name=task.assignee.full_name))
+        if task.assignee_id is None:
+            audit_service.record("task_claimed", user, _task_target(task))
         task.assignee_id = user.id
     return task
 
@@ -74,6 +77,9 @@ def release(task_id: str, user: User) -> HumanTask:
         task = _ready_task_for_update(task_id, user)
         if task.assignee_id != user.id and not user.has_role("supervisor"):
             raise Forbidden(_("Only who holds the task or a supervisor may release it."))
+        if task.assignee_id is not None:
+            audit_service.record("task_released", user, _task_target(task),
+                                 {"assignee": [task.assignee.username, None]})
         task.assignee_id = None
     return task
 
@@ -89,8 +95,8 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
         _check_may_work(user, task)
         if task.assignee_id not in (None, user.id) and not user.has_role("supervisor"):
             raise Conflict(_("%(name)s holds this task.", name=task.assignee.full_name))
-        if lane_role(task.lane) == CUSTOMER_ROLE:
-            on_behalf_of = on_behalf_of or task.ticket.customer.name
+        # Only a customer's step is done on someone's behalf; staff work is always the actor's own.
+        on_behalf_of = (on_behalf_of or task.ticket.customer.name) if lane_role(task.lane) == CUSTOMER_ROLE else None
         if uploads and isinstance(data, dict):
             data = {**data, **{field: name for field, (name, _bytes) in uploads.items()}}
         forms.validate(task.form, data, task.ticket.kind)
@@ -113,7 +119,13 @@ def _ready_task_for_update(task_id: str, user: User) -> HumanTask:
     return task
 
 
+def _task_target(task: HumanTask) -> str:
+    return f"{task.ticket.number} · {task.title}"
+
+
 def _check_may_work(user: User, task: HumanTask) -> None:
+    if task.excluded_user_id is not None and task.excluded_user_id == user.id:
+        raise Forbidden(_("You may not decide this task: you created this case."))
     if not may_work(user, task):
         raise Forbidden(_("You may not work tasks of the lane %(lane)s.", lane=task.lane or "-"))
 
@@ -170,6 +182,8 @@ def reassign(task_id: str, username: str, actor: User) -> HumanTask:
         if target is None or not may_work(target, task):
             raise ValidationFailed(_("Please correct the marked fields."),
                                    errors={"assignee": [_("This person may not work this task.")]})
+        audit_service.record("task_reassigned", actor, _task_target(task),
+                             {"assignee": [task.assignee.username if task.assignee else None, target.username]})
         task.assignee_id = target.id
         if target.id != actor.id:
             inbox_service.notify(target, "task_assigned", _("%(actor)s assigned you the task %(task)s of ticket "

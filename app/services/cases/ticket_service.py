@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app import clock, signals
-from app.errors import NotFound, ValidationFailed
+from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import CaseKind, Customer, HumanTask, Ticket, User
+from app.services.accounts.permissions import may_see_ticket, may_take_calls, visible_filter
 from app.services.cases import categories, kinds
 from app.services.transaction import transaction
 from app.workflow import runtime
@@ -27,7 +28,11 @@ class NewCustomer:
 def open_case(*, kind: str, channel: str, description: str, actor: User | None, customer_number: str | None = None,
               customer: NewCustomer | None = None, priority: str | None = None, category: str | None = None,
               **details) -> Ticket:
-    """Create a case of ``kind``, start the kind's process and return it (committed)."""
+    """Create a case of ``kind``, start the kind's process and return it (committed). ``actor`` is the staff
+    member who takes it (the intake page, the API: the contact center's rule), None for the customer's
+    own channels (portal, e-mail)."""
+    if actor is not None and not may_take_calls(actor):
+        raise Forbidden(_("Only the contact center opens tickets."))
     with transaction():
         case_kind = _active_kind(kind)
         _check_category(case_kind, category)
@@ -82,6 +87,9 @@ def _resolve_customer(number: str | None, new: NewCustomer | None) -> Customer:
     if new is None:
         raise ValidationFailed(_("Please correct the marked fields."),
                                errors={"customer": [_("Give a customer number or the customer's data.")]})
+    if new.number and db.session.scalar(select(Customer.id).where(Customer.number == new.number)) is not None:
+        raise ValidationFailed(_("Please correct the marked fields."), errors={"customer.number": [
+            _("A customer already has this number: give it as customer_number instead.")]})
     customer = Customer(name=new.name, number=new.number or number or "", address=new.address,
                         phone=new.phone, email=new.email)
     db.session.add(customer)
@@ -91,11 +99,18 @@ def _resolve_customer(number: str | None, new: NewCustomer | None) -> Customer:
     return customer
 
 
-def get_ticket(number: str) -> Ticket:
+def visible_ticket(number: str, actor: User) -> Ticket:
+    """The ticket, if ``actor`` may see it; otherwise "not found", so a number reveals nothing.
+
+    The only way a person's request (staff page, API, e-mail reply) reaches a ticket by its number: there is
+    no unchecked getter. The customer's own channels find tickets by their customer (``portal_service``)."""
     ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
-    if ticket is None:
-        raise NotFound(_("Ticket %(number)s does not exist.", number=number))
-    return ticket
+    if ticket is not None:
+        lanes = db.session.scalars(select(HumanTask.lane).where(HumanTask.ticket_id == ticket.id,
+                                                                visible_filter(actor)).limit(1)).all()
+        if may_see_ticket(actor, ticket, lanes):
+            return ticket
+    raise NotFound(_("Ticket %(number)s does not exist.", number=number))
 
 
 def open_tasks(ticket: Ticket) -> list[HumanTask]:

@@ -13,9 +13,8 @@ from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, WorkflowInstance
 from app.models.attachment import Attachment
 from app.services import sla
-from app.services.accounts.permissions import may_see_ticket, visible_filter
 from app.services.cases import answers, attachment_service, categories, links
-from app.services.cases.ticket_service import get_ticket
+from app.services.cases.ticket_service import visible_ticket
 from app.services.followups import analysis
 from app.services.followups.analysis import Analysis
 from app.services.incidents import panel
@@ -47,16 +46,6 @@ class TicketPage:
     answer_events: set[int]  # staff replies already marked as the ticket's answer
     links: list = field(default_factory=list)  # links.LinkView, both directions
     incident: panel.IncidentPanel | None = None
-
-
-def visible_ticket(number: str, user: User) -> Ticket:
-    """The ticket, if ``user`` may see it; otherwise "not found", so a number reveals nothing."""
-    ticket = get_ticket(number)
-    lanes = db.session.scalars(select(HumanTask.lane).where(HumanTask.ticket_id == ticket.id,
-                                                            visible_filter(user)).limit(1)).all()
-    if not may_see_ticket(user, ticket, lanes):
-        raise NotFound(_("Ticket %(number)s does not exist.", number=number))
-    return ticket
 
 
 def ticket_page(number: str, user: User) -> TicketPage:

@@ -7,6 +7,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.i18n import _
 from app.models import Ticket, User, WorkflowInstance
+from app.services.control import audit_service
 from app.services.transaction import transaction
 from app.workflow import runtime
 
@@ -24,7 +25,11 @@ def instances_of(ticket: Ticket) -> list[WorkflowInstance]:
 def retry(instance_id: int, actor: User) -> WorkflowInstance:
     _require_supervisor(actor)
     with transaction():
+        failed = db.session.get(WorkflowInstance, instance_id)
+        step = failed.error_task if failed is not None else None
         instance = runtime.retry(instance_id, actor)
+        audit_service.record("workflow_retried", actor, f"{instance.ticket.number} · {instance.id}",
+                             {"step": step, "status": ["error", instance.status]})
     return instance
 
 

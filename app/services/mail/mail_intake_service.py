@@ -272,8 +272,7 @@ def _deliver(row: InboundMessage, mail: ParsedMail, ticket: Ticket) -> str:
     _keep_attachments(ticket, mail, event)
     row.ticket_id, row.outcome = ticket.id, "delivered"
     # Commits everything above with the workflow's advance (or rolls it all back: Conflict → comment).
-    message_service.deliver_customer_message(ticket.number, text[:WORKFLOW_TEXT_LIMIT], actor=None,
-                                             author=mail.from_name or mail.from_address)
+    message_service.deliver_customer_message(ticket, text[:WORKFLOW_TEXT_LIMIT])
     return "delivered"
 
 

@@ -11,7 +11,7 @@ from app.i18n import _
 from app.mail.parse import clean_header
 from app.models import OutboxMessage, Ticket, User
 from app.models.mail import InboundMessage
-from app.services.cases.ticket_service import get_ticket
+from app.services.cases.ticket_service import visible_ticket
 from app.services.transaction import transaction
 from handlers import mail as mail_templates
 from handlers import outbox, timeline
@@ -30,7 +30,7 @@ def reply_to_customer(ticket_number: str, text: str, actor: User):
         raise ValidationFailed(_("Please correct the marked fields."),
                                errors={"text": [_("Write an answer of at most %(n)s characters.", n=MAX_TEXT)]})
     with transaction():
-        ticket = get_ticket(ticket_number)
+        ticket = visible_ticket(ticket_number, actor)
         address = ticket.contact_email or ticket.customer.email
         if not address:
             raise ValidationFailed(_("The customer of ticket %(number)s has no e-mail address.",

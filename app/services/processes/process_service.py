@@ -11,7 +11,9 @@ from app.errors import DeployError, Forbidden, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import ProcessVersion, User
+from app.services.accounts.permissions import may_manage_processes
 from app.services.cases import categories, kinds
+from app.services.control import audit_service
 from app.services.followups import lines as lines_of_business
 from app.services.followups import subjects as followup_subjects
 from app.services.processes import forms
@@ -65,20 +67,20 @@ def _check_category_codes(files: dict[str, bytes]) -> None:
 
 def deploy_uploaded(files: dict[str, bytes], actor: User) -> list[DeployResult]:
     """A process analyst's upload: the same checks as the deploy command (DOCTYPE refused, XSD, code)."""
-    if not actor.has_role("analyst"):
-        raise Forbidden(_("Only process analysts may deploy processes."))
+    _require_analyst(actor)
     if not files:
         raise ValidationFailed(_("Please correct the marked fields."), errors={"files": [_("Attach at least one "
                                                                                           ".bpmn or .dmn file.")]})
-    return deploy_files(files)
+    return deploy_files(files, actor)
 
 
-def deploy_files(files: dict[str, bytes]) -> list[DeployResult]:
-    """Validate all files first (raises ``DeployErrors``), then store the processes that changed."""
-    return _deploy(files, [])
+def deploy_files(files: dict[str, bytes], actor: User | None = None) -> list[DeployResult]:
+    """Validate all files first (raises ``DeployErrors``), then store the processes that changed; each new
+    version is on the audit trail with who deployed it (nobody: the command line)."""
+    return _deploy(files, [], actor)
 
 
-def _deploy(files: dict[str, bytes], kind_files: list[kinds.KindFile]) -> list[DeployResult]:
+def _deploy(files: dict[str, bytes], kind_files: list[kinds.KindFile], actor: User | None = None) -> list[DeployResult]:
     built = deploy.build(files)
     results = []
     with transaction():
@@ -100,10 +102,21 @@ def _deploy(files: dict[str, bytes], kind_files: list[kinds.KindFile]) -> list[D
                 content_hash=process.content_hash, source_file=process.source_file, sources=process.sources,
                 spec_json=process.spec_json, start_message=process.start_message)
             db.session.add(version)
+            audit_service.record("process_deployed", actor, f"{process.process_id} v{version.version}",
+                                 {"file": process.source_file, "sha256": process.content_hash},
+                                 actor_name="cli")
             results.append(DeployResult(process.process_id, version.version, created=True))
     return results
 
 
-def versions() -> list[ProcessVersion]:
+def versions(actor: User | None) -> list[ProcessVersion]:
+    """Every deployed version; for a person only if he is a process analyst (None: the command line)."""
+    if actor is not None:
+        _require_analyst(actor)
     return list(db.session.scalars(
         select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version)))
+
+
+def _require_analyst(actor: User) -> None:
+    if not may_manage_processes(actor):
+        raise Forbidden(_("Only process analysts may see or deploy processes."))

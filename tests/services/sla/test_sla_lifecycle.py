@@ -75,7 +75,7 @@ def test_waiting_on_the_customer_pauses_the_clock_and_a_late_answer_does_not_esc
     assert timer_service.fire_due_timers() == 0
 
     clock.freeze(local(2026, 12, 11, 10))  # the answer arrives a day after the original due date
-    message_service.deliver_customer_message(ticket.number, "Folio 12345", actor=None)
+    message_service.deliver_customer_message(ticket, "Folio 12345")
     ticket = fresh(ticket)
     # Paused Mon 10:00 -> Fri 10:00 = 8 + 9 + 9 + 9 + 1 = 36 business hours, added to Thu 18:00.
     assert ticket.sla_paused_at is None and ticket.sla_paused_seconds == 36 * 3600
