@@ -111,7 +111,7 @@ def main(argv=None) -> int:
     tmp = tempfile.TemporaryDirectory(prefix="atiende-scale-")
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database or f"sqlite:///{Path(tmp.name) / 'scale.sqlite'}",
                       "SECRET_KEY": "bench", "HUEY_SQLITE_PATH": str(Path(tmp.name) / "huey.sqlite"),
-                      "OUTBOX_KICK": False, "WTF_CSRF_ENABLED": False})
+                      "OUTBOX_KICK": False, "TRUSTED_HOSTS": ["localhost"]})
     logging.disable(logging.INFO)
     with app.app_context():
         from flask_migrate import upgrade
