@@ -60,9 +60,6 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     app.add_url_rule("/", "home", lambda: redirect(url_for("staff.tasks")))
-    if app.config["PROXY_FIX_HOPS"]:  # client address, scheme and host as the reverse proxy saw them
-        hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change otherwise
     return app

@@ -62,11 +62,6 @@ class Config:
     OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "100"))
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
 
-    # Behind a reverse proxy (docs/deploy.md): how many proxies in front set X-Forwarded-For/-Proto/-Host
-    # (0: none, the headers are ignored), and the host names the app answers to (others get 400).
-    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
-    TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()] or None
-
     # Staff workspace (/staff): a session ends after this idle time or this age, whichever comes first.
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "60"))
     STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))

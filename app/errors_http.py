@@ -56,7 +56,7 @@ def register_error_handlers(app: Flask) -> None:
         if not _wants_json():
             if err.code < 400:  # a routing redirect (a missing trailing slash)
                 return err
-            return error_page(err.code if err.code in PAGES else 400)
+            return _page_or_text(err.code if err.code in PAGES else 400)
         messages = {
             400: _("Malformed request."),
             401: _("Authentication required."),
@@ -75,8 +75,14 @@ def register_error_handlers(app: Flask) -> None:
         message = _("Unexpected error. It was logged; please try again later.")
         if _wants_json():
             return jsonify({"message": message}), 500
-        try:
-            return error_page(500)
-        except Exception:  # the page itself failed (a broken database): plain Spanish text
-            log.exception("the error page failed")
-            return message, 500
+        return _page_or_text(500)
+
+
+def _page_or_text(code: int):
+    """The error page, or its message as plain text when the page cannot be drawn: a broken database, or
+    a Host the app does not trust (no URL can be built for it)."""
+    try:
+        return error_page(code)
+    except Exception:
+        log.exception("the error page %s failed", code)
+        return str(PAGES[code][0]), code

@@ -29,7 +29,8 @@ def test_forwarded_headers_are_ignored_unless_a_proxy_is_configured(database_url
 
 
 def test_behind_one_proxy_the_client_scheme_and_host_are_the_forwarded_ones(database_url):
-    seen = app_with(database_url, PROXY_FIX_HOPS=1).test_client().get("/_seen", headers=FORWARDED).json
+    served = app_with(database_url, PROXY_COUNT=1, TRUSTED_HOSTS=["mesa.net1.mx"])
+    seen = served.test_client().get("/_seen", headers=FORWARDED).json
     assert seen == {"scheme": "https", "host": "mesa.net1.mx", "remote": "203.0.113.7"}
 
 
