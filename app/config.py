@@ -71,6 +71,7 @@ class Config:
     SESSION_COOKIE_SECURE = {"1": True, "0": False}.get(os.environ.get("SESSION_COOKIE_SECURE", ""))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the staff session (which expires)
     DUE_SOON_HOURS = int(os.environ.get("DUE_SOON_HOURS", "4"))  # task list: "vence pronto"
+    TASK_CHOICES_CACHE_SECONDS = int(os.environ.get("TASK_CHOICES_CACHE_SECONDS", "60"))  # task list filters
     # Where `npm ci` put the front-end libraries (bpmn-js); served under /staff/vendor/.
     NODE_MODULES_DIR = str(ROOT / "node_modules")
 
@@ -138,6 +139,7 @@ class TestConfig(Config):
     HUEY_IMMEDIATE = True
     MAIL_TIMEOUT = 2.0
     OUTBOX_KICK = False  # tests that deliver turn it on
+    TASK_CHOICES_CACHE_SECONDS = 0  # tests add tasks between pages; the cache test turns it on
     RATELIMIT_STORAGE_URI = "memory://"
     SANDBOX_CPU_SECONDS = 0.5  # the budget tests go over these quickly
     SANDBOX_MEMORY_MB = 64

@@ -21,6 +21,7 @@ from huey.consumer import Consumer
 from redis import ConnectionPool
 
 from app.services.cases import timer_service
+from app.services.control import statistics
 from app.services.mail import outbox_service
 
 _build_lock = threading.Lock()
@@ -67,6 +68,11 @@ def deliver_outbox(app: Flask) -> None:
         outbox_service.deliver_due()
 
 
+def refresh_statistics(app: Flask) -> None:
+    with app.app_context():
+        statistics.refresh()
+
+
 def _build(app: Flask) -> Worker:
     huey = _make_huey(app)
 
@@ -77,6 +83,10 @@ def _build(app: Flask) -> Worker:
     @huey.periodic_task(crontab(), name="sweep")
     def sweep_task():
         sweep(app)
+
+    @huey.periodic_task(crontab(minute="17"), name="statistics")  # hourly: the planner's table statistics
+    def statistics_task():
+        refresh_statistics(app)
 
     return Worker(huey=huey, deliver_outbox=deliver_outbox_task, sweep=sweep_task)
 

@@ -116,6 +116,8 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            # New indexes are only chosen well with current statistics (SQLite never gathers its own).
+            connection.exec_driver_sql("ANALYZE")
 
 
 if context.is_offline_mode():

@@ -61,7 +61,14 @@ def test_tests_run_tasks_inline_and_the_app_keeps_one_worker(app):
 def test_the_sweep_runs_every_minute(tmp_path):
     huey = worker.worker_for(bare_app(tmp_path)).huey
     minutes = [datetime(2026, 3, 2, 15, 0, tzinfo=UTC) + timedelta(minutes=m) for m in range(60)]
-    assert all([task.name for task in huey.read_periodic(minute)] == ["sweep"] for minute in minutes)
+    assert all([task.name for task in huey.read_periodic(minute)] == ["sweep"] for minute in minutes
+               if minute.minute != 17)
+
+
+def test_the_planner_statistics_are_refreshed_hourly(tmp_path):
+    huey = worker.worker_for(bare_app(tmp_path)).huey
+    minutes = [datetime(2026, 3, 2, 15, 0, tzinfo=UTC) + timedelta(minutes=m) for m in range(120)]
+    assert [m.minute for m in minutes if "statistics" in [t.name for t in huey.read_periodic(m)]] == [17, 17]
 
 
 @pytest.fixture

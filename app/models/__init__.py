@@ -23,7 +23,7 @@ from app.models.outbox import OutboxMessage
 from app.models.people import ROLES, ApiToken, Customer, CustomerInteraction, Team, User, team_members
 from app.models.process import HumanTask, ProcessVersion, WorkflowInstance
 from app.models.submission import Submission
-from app.models.task_index import ix_human_task_open_created, ix_human_task_open_priority  # noqa: F401
+from app.models.task_index import ix_human_task_open_priority  # noqa: F401
 from app.models.ticket import Ticket, TicketEvent
 from app.models.ticket_filter import SavedTicketFilter
 

@@ -66,11 +66,15 @@ class HumanTask(db.Model):
         Index("ix_human_task_open_lane", "status", "lane", "due_at"),
         Index("ix_human_task_open_team", "status", "candidate_team", "due_at"),
         Index("ix_human_task_open_assignee", "status", "assignee_id", "due_at"),
+        Index("ix_human_task_ticket_open", "ticket_id", "status", "created_at"),  # a ticket's open tasks
+        # the task list's keyset pages: "due" (due_at, created_at, id) and "newest" (created_at, id)
+        Index("ix_human_task_ready_due", "status", "due_at", "created_at", "id"),
+        Index("ix_human_task_ready_newest", "status", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the Spiff task UUID
     instance_id: Mapped[int] = mapped_column(ForeignKey("workflow_instance.id", ondelete="CASCADE"), index=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"))  # ix_human_task_ticket_open
     process_id: Mapped[str] = mapped_column(String(80))
     task_name: Mapped[str] = mapped_column(String(80))
     title: Mapped[str] = mapped_column(String(200))

@@ -17,7 +17,8 @@ from app.models.types import UTCDateTime
 
 class Ticket(db.Model):
     __tablename__ = "ticket"
-    __table_args__ = (Index("ix_ticket_customer_status", "customer_id", "status"),)
+    __table_args__ = (Index("ix_ticket_customer_status", "customer_id", "status"),
+                      Index("ix_ticket_assignee_status", "assignee_id", "status"))  # a technician's load
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -36,7 +37,7 @@ class Ticket(db.Model):
     category: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(30), default="received", index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # ix_ticket_assignee_status
     # SLA (app/businesstime): first response and resolution targets, in business time of ``sla_calendar``.
     sla_calendar: Mapped[str | None] = mapped_column(String(40))
     response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

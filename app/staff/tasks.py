@@ -77,7 +77,7 @@ def _task_query(args) -> task_query.TaskQuery:
     values = {name: args.get(name, "").strip() for name in FILTERS if args.get(name, "").strip()}
     for name in ("date_from", "date_to"):
         values[name] = _date(values.get(name))
-    return task_query.TaskQuery(**values, page=_int(args.get("page"), 1), per_page=_int(args.get("per_page"), 25))
+    return task_query.TaskQuery(**values, after=args.get("after", "").strip(), per_page=_int(args.get("per_page"), 25))
 
 
 def _date(text: str | None) -> date | None:

@@ -1,12 +1,15 @@
 """The task list: tabs, filters, search, SLA marks, claim/release/reassign, and a bounded number of queries."""
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from app import clock
 from app.extensions import db
 from app.models import Customer, HumanTask, Ticket
+from app.services.cases import task_query
 from tests.staff.conftest import open_complaint, ready_task, validate
 
 
@@ -111,3 +114,89 @@ def test_the_supervisor_sees_every_lane_and_portal_words_read_as_spanish(staff):
     page = staff("supervisor").get("/staff/tasks", query_string={"scope": "all"}).get_data(True)
     assert waiting.number in page and "Validar reporte" in page and "portal en línea" in page
     assert "el portal en línea" not in page
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'class="task-link" href="/staff/tasks/([^"]+)"', html)
+
+
+def _walk(agent, **args) -> tuple[list[str], list[str]]:
+    """Follow the "next" links from the first page: the ids seen, page by page, and the pages' HTML."""
+    url, seen, pages = "/staff/tasks", [], []
+    response = agent.get(url, query_string={"scope": "all", **args})
+    while True:
+        html = response.get_data(True)
+        pages.append(html)
+        seen += _ids(html)
+        following = re.search(r'href="([^"]+)" rel="next"', html)
+        if not following:
+            return seen, pages
+        response = agent.get(unescape(following.group(1)))
+
+
+@pytest.mark.parametrize("sort", ["due", "priority", "newest"])
+def test_pages_follow_each_other_by_keyset_without_gaps_or_repeats(staff, sort):
+    _many_tasks(23)
+    tasks = db.session.scalars(select(HumanTask).where(HumanTask.status == "ready").order_by(HumanTask.id)).all()
+    for i, task in enumerate(tasks):  # ties and missing deadlines, which sort last
+        task.due_at = None if i % 5 == 0 else tasks[1].due_at if i % 3 == 0 else task.due_at
+        task.priority = ("alta", "media", "baja", None)[i % 4]
+        task.created_at = tasks[0].created_at + timedelta(minutes=i // 2)
+    db.session.commit()
+    agent = staff("agente")
+    whole = _ids(agent.get("/staff/tasks", query_string={"scope": "all", "sort": sort, "per_page": 100})
+                 .get_data(True))
+    seen, pages = _walk(agent, sort=sort, per_page=5)
+    assert len(whole) == 24 and seen == whole and len(pages) == 5
+    assert "Primera página" in pages[1] and "Primera página" not in pages[0]
+    by_id = {t.id: t for t in tasks}
+    if sort == "due":
+        deadlines = [by_id[i].due_at for i in seen]
+        present = [d for d in deadlines if d is not None]
+        assert len(present) <= 19 and deadlines == present + [None] * (24 - len(present))
+        assert present == sorted(present)
+    elif sort == "newest":
+        created = [by_id[i].created_at for i in seen]
+        assert created == sorted(created, reverse=True)
+    else:
+        ranks = [("alta", "media", "baja", None).index(by_id[i].priority) for i in seen]
+        assert ranks == sorted(ranks)
+
+
+def test_a_cursor_made_for_another_sort_or_tampered_with_starts_over(staff):
+    _many_tasks(8)
+    agent = staff("agente")
+    first = _ids(agent.get("/staff/tasks", query_string={"scope": "all", "per_page": 5}).get_data(True))
+    _seen, pages = _walk(agent, per_page=5, sort="newest")
+    after = re.search(r'after=([^"&]+)', pages[0]).group(1)
+    for cursor in (after, "not-a-cursor", "W10"):
+        response = agent.get("/staff/tasks", query_string={"scope": "all", "per_page": 5, "after": cursor})
+        assert response.status_code == 200 and _ids(response.get_data(True)) == first
+
+
+def test_the_count_stops_at_its_bound(staff, monkeypatch):
+    _many_tasks(12)
+    monkeypatch.setattr(task_query, "COUNT_LIMIT", 10)
+    assert "Más de 10 tareas" in staff("agente").get("/staff/tasks?scope=all").get_data(True)
+    monkeypatch.setattr(task_query, "COUNT_LIMIT", 13)
+    assert "13 tareas" in staff("agente").get("/staff/tasks?scope=all").get_data(True)
+
+
+def test_the_filter_choices_are_read_once_and_cached(staff, app, monkeypatch):
+    _many_tasks(3)
+    monkeypatch.setitem(app.config, "TASK_CHOICES_CACHE_SECONDS", 60)
+    agent = staff("agente")  # signing in may land on the list
+    app.extensions.pop("task_list_choices", None)
+    statements = []
+    listener = lambda _c, _cur, sql, *_a: statements.append(sql)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        first = agent.get("/staff/tasks").get_data(True)
+        distinct_first = sum("DISTINCT" in s for s in statements)
+        statements.clear()
+        second = agent.get("/staff/tasks").get_data(True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+        app.extensions.pop("task_list_choices", None)
+    assert distinct_first == 1 and not any("DISTINCT" in s for s in statements)
+    assert 'value="validar_reporte"' in first and 'value="validar_reporte"' in second
