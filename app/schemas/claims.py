@@ -1,15 +1,25 @@
 """Claims (reclamaciones) and the documents they are based on, as the API reads and writes them."""
 from __future__ import annotations
 
-from marshmallow import fields, post_load
+from decimal import Decimal
 
+from marshmallow import fields, post_load, validate
+
+from app.i18n import _l
 from app.models import CHANNELS, DOCUMENT_TYPES
 from app.models.claim import CLAIM_ORIGINS, LINE_STATUSES
-from app.schemas.base import ApiSchema, UserRefSchema, derived, one_of, string
+from app.schemas.base import ApiSchema, UserRefSchema, derived, integer, moment, one_of, string
 from app.services.claims import claims as claim_service
 from app.services.claims import lines as claim_lines
 
+MAX_MONEY = Decimal("9999999999.99")
 _MONEY = {"description": "Amount in MXN, a decimal string such as \"120.50\"."}
+
+
+def money(**kwargs) -> fields.Decimal:
+    """An amount the money columns can hold (Numeric(12, 2)), never negative."""
+    return fields.Decimal(places=2, validate=validate.Range(min=0, max=MAX_MONEY, error=_l("Value not allowed.")),
+                          **kwargs)
 
 
 class DocumentLineSchema(ApiSchema):
@@ -44,8 +54,8 @@ class DocumentQuerySchema(ApiSchema):
 class LineInputSchema(ApiSchema):
     document_line_ref = string(40, metadata={"description": "A line of the claim's document (its ref)."})
     concept = string(200, metadata={"description": "Defaults to the document line's concept."})
-    quantity = fields.Decimal(places=2, metadata=_MONEY)
-    amount = fields.Decimal(places=2, metadata={**_MONEY, "description": "Defaults to the document line's amount."})
+    quantity = money(metadata=_MONEY)
+    amount = money(metadata={**_MONEY, "description": "Defaults to the document line's amount."})
     reason_code = string(40, metadata={"description": "Defaults to the claim's reason."})
     notes = string(2000)
 
@@ -78,7 +88,7 @@ class ClaimCreateSchema(ApiSchema):
 
 
 class SubmitSchema(ApiSchema):
-    lines = fields.List(fields.Integer(), metadata={"description": "Line ids; all sendable lines when omitted."})
+    lines = fields.List(integer(1), metadata={"description": "Line ids; all sendable lines when omitted."})
 
 
 class ApprovalSchema(ApiSchema):
@@ -153,12 +163,12 @@ class ClaimQuerySchema(ApiSchema):
     status = one_of(list(LINE_STATUSES), metadata={"description": "Claims with a line in this status."})
     document_type = one_of(list(DOCUMENT_TYPES))
     customer = string(40)
-    min_amount = fields.Decimal(places=2)
-    max_amount = fields.Decimal(places=2)
-    since = fields.AwareDateTime()
-    until = fields.AwareDateTime()
+    min_amount = money()
+    max_amount = money()
+    since = moment()
+    until = moment()
     approver = string(80)
-    limit = fields.Integer()
+    limit = integer(1, 500)
 
     @post_load
     def make(self, data: dict, **_kw) -> claim_service.ClaimFilter:

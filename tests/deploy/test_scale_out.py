@@ -110,6 +110,7 @@ def deployment(tmp_path):
            "SECRET_KEY": uuid.uuid4().hex, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(mail.port),
            "MAIL_USE_TLS": "", "MAIL_USERNAME": "", "RATELIMIT_STORAGE_URI": "memory://",
            "WEB_CONCURRENCY": "1", "GUNICORN_THREADS": "4", "GUNICORN_ACCESS_LOG": "",
+           "TRUSTED_HOSTS": "127.0.0.1,localhost",  # production settings: the hosts the clients use
            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     env.pop("TEST_DATABASE_URL", None)
     flask = [str(BIN / "flask"), "--app", "app"]
