@@ -73,8 +73,8 @@ class Api:
 
 
 @dataclass
-class Complaint:
-    """One complaint, driven through the API by the staff each lane belongs to."""
+class Case:
+    """One ticket of any kind as the API shows it."""
 
     api: Api
     number: str
@@ -93,6 +93,11 @@ class Complaint:
 
     def open_titles(self) -> list[str]:
         return sorted(t["title"] for t in self.ticket["open_tasks"])
+
+
+@dataclass
+class Complaint(Case):
+    """One complaint, driven through the API by the staff each lane belongs to."""
 
     def validate(self, category: str = "lentitud"):
         return self.api.complete("agente", self.number, "Validar reporte",

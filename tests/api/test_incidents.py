@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import Notification, Ticket
 from app.services.cases import timer_service
 from app.services.mail import outbox_service
+from tests.api.conftest import Case
 from tests.conftest import user
 
 DEVICE = {"equipment_brand": "Samsung", "equipment_model": "Galaxy A54", "device_serial": "356789104563211",
@@ -21,24 +22,7 @@ DEVICE = {"equipment_brand": "Samsung", "equipment_model": "Galaxy A54", "device
 
 
 @dataclass
-class Incident:
-    api: object
-    number: str
-
-    @property
-    def ticket(self) -> dict:
-        return self.api.ticket(self.number)
-
-    @property
-    def status(self) -> str:
-        return self.ticket["status"]["code"]
-
-    @property
-    def technician(self) -> str:
-        return self.ticket["assignee"]["username"]
-
-    def titles(self) -> list[str]:
-        return sorted(t["title"] for t in self.ticket["open_tasks"])
+class Incident(Case):
 
     def validate(self, **data):
         return self.api.complete("agente", self.number, "Validar incidencia", {"decision": "validar", **data})
@@ -115,7 +99,7 @@ def test_happy_path_to_finalizado_reclassified_and_closed(api, working, smtp):
     ticket = incident.ticket
     assert ticket["priority"] == "alta"  # impacto alto × urgencia media
     assert ticket["incident"]["impact"] == "alto" and ticket["team"]["code"] == "soporte_n1"
-    assert ticket["status"]["code"] == "diagnosing" and incident.titles() == ["Diagnóstico"]
+    assert ticket["status"]["code"] == "diagnosing" and incident.open_titles() == ["Diagnóstico"]
     incident.diagnose()
     incident.resolve()
     ticket = incident.ticket
@@ -165,7 +149,7 @@ def test_validator_joins_it_to_the_open_incident(api, register):
 def test_technician_asks_the_customer_and_the_answer_opens_a_new_round(api, working):
     incident = working
     incident.diagnose("solicitar_datos", question="¿Desde cuándo no enciende?")
-    assert incident.status == "waiting_customer" and incident.titles() == []
+    assert incident.status == "waiting_customer" and incident.open_titles() == []
     api.post(f"/tickets/{incident.number}/messages", "agente", json={"text": "Desde el lunes"})
     ticket = incident.ticket
     assert ticket["status"]["code"] == "diagnosing" and [t["title"] for t in ticket["open_tasks"]] == ["Diagnóstico"]
@@ -179,18 +163,18 @@ def test_no_puedo_resolverlo_escalates_n1_n2_supervisor_with_who_and_why(api, wo
     ticket = incident.ticket
     assert ticket["incident"]["level"] == "n2" and ticket["team"]["code"] == "redes"
     n2 = ticket["assignee"]["username"]
-    assert n2 == "redes1" and incident.titles() == ["Diagnóstico"]
+    assert n2 == "redes1" and incident.open_titles() == ["Diagnóstico"]
     incident.diagnose()
     incident.resolve(outcome="no_puedo", escalation_reason="Falla de la placa base", user=n2)
     ticket = incident.ticket
-    assert ticket["incident"]["level"] == "supervisor" and incident.titles() == ["Resolver como supervisor"]
+    assert ticket["incident"]["level"] == "supervisor" and incident.open_titles() == ["Resolver como supervisor"]
     escalations = ticket["incident"]["escalations"]
     assert [(e["from_level"], e["to_level"], e["trigger"], e["actor"]["username"], e["reason"]) for e in escalations] \
         == [("n1", "n2", "manual", n1, "Requiere soldar el conector"),
             ("n2", "supervisor", "manual", n2, "Falla de la placa base")]
     api.complete("supervisor", incident.number, "Resolver como supervisor",
                  {"diagnosis": "Placa dañada", "resolution": "Cambio de equipo", "procedure": "Garantía"})
-    assert incident.status == "finalized" and incident.titles() == ["Confirmar solución"]
+    assert incident.status == "finalized" and incident.open_titles() == ["Confirmar solución"]
 
 
 def test_the_deadline_escalates_each_level_once(api, working):
@@ -200,7 +184,7 @@ def test_the_deadline_escalates_each_level_once(api, working):
     clock.advance(warning - clock.now() + timedelta(minutes=1))
     assert timer_service.fire_due_timers() == 1  # the warning: the technician keeps his task
     technician = incident.technician
-    assert incident.titles() == ["Diagnóstico"] and incident.ticket["incident"]["level"] == "n1"
+    assert incident.open_titles() == ["Diagnóstico"] and incident.ticket["incident"]["level"] == "n1"
     assert db.session.scalar(select(Notification.kind).where(Notification.kind == "sla_warning",
                                                              Notification.user_id == user(technician).id))
     assert "sla_warning" in [e["kind"] for e in incident.ticket["timeline"]]
@@ -215,7 +199,7 @@ def test_the_deadline_escalates_each_level_once(api, working):
     clock.advance(level_due - clock.now() + timedelta(minutes=1))
     assert timer_service.fire_due_timers() == 1
     ticket = incident.ticket
-    assert ticket["incident"]["level"] == "supervisor" and incident.titles() == ["Resolver como supervisor"]
+    assert ticket["incident"]["level"] == "supervisor" and incident.open_titles() == ["Resolver como supervisor"]
     assert [(e["trigger"], e["actor"]) for e in ticket["incident"]["escalations"]] == [("timer", None)] * 2
     clock.advance(timedelta(days=30))
     assert timer_service.fire_due_timers() == 0  # the supervisor's level has no deadline timer
@@ -227,7 +211,7 @@ def test_not_solved_reopens_at_the_same_level(working):
     incident.resolve()
     incident.confirm(solved=False, comment="Sigue apagándose")
     ticket = incident.ticket
-    assert ticket["status"]["code"] == "diagnosing" and incident.titles() == ["Diagnóstico"]
+    assert ticket["status"]["code"] == "diagnosing" and incident.open_titles() == ["Diagnóstico"]
     assert "Sigue apagándose" in ticket["open_tasks"][0]["instructions"]
     assert "reopened" in statuses(ticket)
     assert ticket["resolved_at"] is None and ticket["incident"]["resolution"] == ""
@@ -239,7 +223,7 @@ def test_unconfirmed_after_three_days_goes_to_reclassification(working):
     incident.resolve()
     clock.advance(timedelta(days=3, minutes=1))
     assert timer_service.fire_due_timers() == 1
-    assert incident.titles() == ["Reclasificar y cerrar"]
+    assert incident.open_titles() == ["Reclasificar y cerrar"]
     incident.reclassify()
     assert incident.status == "closed"
 
