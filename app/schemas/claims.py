@@ -1,9 +1,7 @@
 """Claims (reclamaciones) and the documents they are based on, as the API reads and writes them."""
 from __future__ import annotations
 
-from decimal import Decimal
-
-from marshmallow import fields, post_load, validate
+from marshmallow import ValidationError, fields, post_load
 
 from app.i18n import _l
 from app.models import CHANNELS, DOCUMENT_TYPES
@@ -12,14 +10,19 @@ from app.schemas.base import ApiSchema, UserRefSchema, derived, integer, moment,
 from app.services.claims import claims as claim_service
 from app.services.claims import lines as claim_lines
 
-MAX_MONEY = Decimal("9999999999.99")
+MAX_MONEY = 9_999_999_999.99  # a number, not a Decimal: the OpenAPI document needs a JSON number
 _MONEY = {"description": "Amount in MXN, a decimal string such as \"120.50\"."}
 
 
 def money(**kwargs) -> fields.Decimal:
-    """An amount the money columns can hold (Numeric(12, 2)), never negative."""
-    return fields.Decimal(places=2, validate=validate.Range(min=0, max=MAX_MONEY, error=_l("Value not allowed.")),
-                          **kwargs)
+    """An amount the money columns can hold (Numeric(12, 2)), never negative; documented as JSON numbers."""
+    metadata = {**kwargs.pop("metadata", {}), "minimum": 0, "maximum": MAX_MONEY}
+    return fields.Decimal(places=2, validate=_money_range, metadata=metadata, **kwargs)
+
+
+def _money_range(value) -> None:
+    if not 0 <= value <= MAX_MONEY:
+        raise ValidationError(_l("Value not allowed."))
 
 
 class DocumentLineSchema(ApiSchema):
