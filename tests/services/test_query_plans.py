@@ -52,7 +52,8 @@ def test_a_technicians_load_comes_from_its_index():
                                                ("newest", "ix_human_task_ready_newest")])
 def test_task_list_pages_walk_an_index_in_order(sort, index):
     now = datetime(2026, 12, 4, 12, tzinfo=UTC)
-    base = task_query.filtered(user("admin"), task_query.TaskQuery(sort=sort), now, now + timedelta(hours=4))
+    query = task_query.TaskQuery(sort=sort, scope="all")  # the whole list, not one person's tasks
+    base = task_query.filtered(user("admin"), query, now, now + timedelta(hours=4))
     last = HumanTask(id="00000000-0000-0000-0000-000000000042", due_at=now, created_at=now - timedelta(days=1))
     for after in ("", task_query.cursor(sort, last)):
         for statement in task_query.page_statements(base, sort, after):
