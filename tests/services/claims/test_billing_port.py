@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from app.services.claims import claims as claim_service
 from app.services.claims import documents
 from app.services.mail import outbox_service
 from tests.conftest import user
+from tests.loopback_http import LoopbackServer
 from tests.services.claims.conftest import decide
 
 REMOTE_INVOICE = {
@@ -50,15 +50,11 @@ class BillingSystem:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.base_url
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join()
+        self.server.close()
 
 
 @pytest.fixture
