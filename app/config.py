@@ -35,6 +35,11 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Atiende <soporte@net1.mx>")
+    # What every customer mail's footer gives (issue 13: the seeds' "suporte@" is a typo the footer copied).
+    SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "soporte@net1.mx")
+    SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "449 142 0327")
+    # Our Message-IDs end in @this domain (empty: SUPPORT_EMAIL's), so receivers see the company's own.
+    MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "")
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "12"))
 
@@ -82,6 +87,10 @@ class Config:
     MAIL_INTAKE_RECIPIENTS = tuple(filter(None, os.environ.get("MAIL_INTAKE_RECIPIENTS", "").split(",")))
     MAIL_MAX_MESSAGE_BYTES = int(os.environ.get("MAIL_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024)))
     MAIL_INTAKE_MAX_ATTEMPTS = int(os.environ.get("MAIL_INTAKE_MAX_ATTEMPTS", "5"))
+    # Loops (issue 13): past this many new tickets per hour from one sender, further unthreaded mail joins
+    # his latest open ticket (or is held); at most this many automatic answers per sender per 24 hours.
+    MAIL_NEW_TICKETS_PER_HOUR = int(os.environ.get("MAIL_NEW_TICKETS_PER_HOUR", "5"))
+    MAIL_AUTO_REPLIES_PER_DAY = int(os.environ.get("MAIL_AUTO_REPLIES_PER_DAY", "10"))
     MAIL_IMAP_HOST = os.environ.get("MAIL_IMAP_HOST", "")
     MAIL_IMAP_PORT = int(os.environ.get("MAIL_IMAP_PORT", "993"))
     MAIL_IMAP_SSL = os.environ.get("MAIL_IMAP_SSL", "1") == "1"

@@ -22,7 +22,7 @@ from redis import ConnectionPool
 
 from app.services.cases import timer_service
 from app.services.control import statistics
-from app.services.mail import outbox_service
+from app.services.mail import mail_intake_service, outbox_service
 
 _build_lock = threading.Lock()
 # A kick runs in the request: an unreachable Redis must fail it fast (REDIS_URL may override this).
@@ -50,7 +50,8 @@ def consumer(app: Flask, workers: int) -> Consumer:
 
 
 def sweep(app: Flask) -> tuple[int, Counter[str]]:
-    """Fire due timers, then deliver due mail: one pass of what the worker does every minute.
+    """Fire due timers, finish inbound mail left unprocessed (a crash mid-intake) or failed (up to
+    MAIL_INTAKE_MAX_ATTEMPTS), then deliver due mail: one pass of what the worker does every minute.
 
     Returns how many instances fired a timer and the delivery outcomes.
     """
@@ -59,7 +60,10 @@ def sweep(app: Flask) -> tuple[int, Counter[str]]:
         try:
             fired = timer_service.fire_due_timers()
         finally:
-            delivered = outbox_service.deliver_due()  # a failing timer must not hold the mail back
+            try:
+                mail_intake_service.process_pending()
+            finally:  # neither a failing timer nor a failing mail holds the outgoing mail back
+                delivered = outbox_service.deliver_due()
         return fired, delivered
 
 

@@ -15,17 +15,17 @@ from email.utils import format_datetime, parseaddr
 
 import requests
 
-from app import clock
+from app import brand, clock
 from app.i18n import _
 from app.models import OutboxMessage, Ticket
 from handlers import timeline
 
-MESSAGE_ID_DOMAIN = "atiende.local"
 # Every character str.splitlines() breaks on: any of them would end a header and start another.
 LINE_BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # A Message-ID we may put in In-Reply-To/References (they come from stored payloads, never from parsed headers).
 MESSAGE_ID = re.compile(r"^<[^<>\s]{1,900}>$")
 MAX_REFERENCES = 20
+HUMAN_REPLY = "staff_reply"  # payload kind of a mail a person wrote (app.services.mail.mail_reply_service)
 
 
 class DeliveryError(Exception):
@@ -53,10 +53,11 @@ class Envelope:
     thread_root: str | None = None  # Message-ID of the first mail of the ticket to this recipient
 
 
-def make_message_id(outbox_id: int, ticket_number: str | None) -> str:
-    """Stable across retries, so a duplicate caused by a lost acknowledgement can be recognised."""
+def make_message_id(outbox_id: int, ticket_number: str | None, domain: str | None = None) -> str:
+    """Stable across retries, so a duplicate caused by a lost acknowledgement can be recognised; in the
+    company's domain (``MAIL_MESSAGE_ID_DOMAIN``), as receivers expect of the sender's own ids."""
     local = f"outbox-{outbox_id}.{ticket_number}" if ticket_number else f"outbox-{outbox_id}"
-    return f"<{local}@{MESSAGE_ID_DOMAIN}>"
+    return f"<{local}@{domain or brand.message_id_domain()}>"
 
 
 def envelope(message: OutboxMessage, ticket: Ticket | None, thread_root: str | None = None) -> Envelope:
@@ -172,10 +173,11 @@ def build_email(env: Envelope, config: dict) -> EmailMessage:
         mail["In-Reply-To"] = in_reply_to
     if references:
         mail["References"] = " ".join(references)
-    if env.payload.get("auto_reply"):
-        # RFC 3834: our automatic answer (the confirmation of a mailed-in ticket); well-behaved
-        # auto-responders do not answer it, and Exchange is asked not to either.
-        mail["Auto-Submitted"] = "auto-replied"
+    if env.payload.get("kind") != HUMAN_REPLY:
+        # RFC 3834: automatic mail says so (the confirmation of a mailed-in ticket answers the customer's
+        # mail: auto-replied; status updates: auto-generated); well-behaved auto-responders do not answer
+        # it, and Exchange is asked not to either. A reply a person wrote carries neither.
+        mail["Auto-Submitted"] = "auto-replied" if env.payload.get("auto_reply") else "auto-generated"
         mail["X-Auto-Response-Suppress"] = "All"
     # quoted-printable keeps the Spanish text 7-bit clean for servers without 8BITMIME.
     mail.set_content(env.body, charset="utf-8", cte="quoted-printable")

@@ -1,14 +1,20 @@
 """Who is told what: the customer at every public status change, staff when work reaches them.
 
-Subscribers only queue outbox rows; the worker sends them after commit.
+Subscribers only queue outbox rows; the worker sends them after commit. What one request (one transaction)
+tells a customer about a ticket — its confirmation, its status changes — is one mail per recipient: the
+first change with a template of its own (the confirmation, "validated, with the estimated date") is the
+mail, and the other changes of the same request are listed in its footer (issue 13: validation sent three
+mails in the same second).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from app import signals
 from app.extensions import db
-from app.models import CaseStatus, CustomerAccount, Team, Ticket, User
+from app.models import CaseStatus, CustomerAccount, OutboxMessage, Team, Ticket, User
 from handlers import mail, outbox
 
 
@@ -33,6 +39,45 @@ def email_customer(ticket: Ticket, templates: list[str], **context) -> None:
     outbox.queue("email", ticket=ticket, recipient=address, subject=subject, body=body)
 
 
+@dataclass
+class _Update:
+    template: str
+    label: str
+    context: dict = field(default_factory=dict)
+
+    @property
+    def own(self) -> bool:
+        """A template written for this status (not the generic "your ticket changed status")."""
+        return not self.template.endswith("status_changed.txt")
+
+
+def update_customer(ticket: Ticket, templates: list[str], *, label: str, **context) -> None:
+    """Tell the customer about a change of his ticket; changes of the same transaction share one mail."""
+    address = _customer_address(ticket)
+    if not address:
+        return
+    queued = outbox.transaction_scope().setdefault("customer_updates", {})
+    update = _Update(mail.resolve(templates), label, context)
+    key = (ticket.id, address.lower())
+    if key not in queued:
+        subject, body = mail.render([update.template], ticket=ticket, customer=ticket.customer, **context)
+        queued[key] = (outbox.queue("email", ticket=ticket, recipient=address, subject=subject, body=body), [update])
+        return
+    message, updates = queued[key]
+    updates.append(update)
+    primary = next((u for u in updates if u.own), updates[-1])
+    trail = [{"label": u.label, "note": u.context.get("note")} for u in updates if u is not primary]
+    message.subject, message.body = mail.render([primary.template], ticket=ticket, customer=ticket.customer,
+                                                trail=trail, **primary.context)
+
+
+def queued_update(ticket: Ticket, address: str) -> OutboxMessage | None:
+    """The customer mail this transaction queued for ``ticket`` to ``address`` (the confirmation of a new
+    ticket), for the intake to thread it under the customer's mail or hold it back."""
+    entry = outbox.transaction_scope().get("customer_updates", {}).get((ticket.id, address.lower()))
+    return entry[0] if entry else None
+
+
 def email_staff(ticket: Ticket, users: list[User], template: str, **context) -> None:
     for user in users:
         if user.email:
@@ -41,14 +86,17 @@ def email_staff(ticket: Ticket, users: list[User], template: str, **context) -> 
 
 
 def on_ticket_opened(ticket: Ticket, **_kw) -> None:
-    email_customer(ticket, [f"{ticket.kind}/ticket_received.txt", "ticket_received.txt"])
+    status = CaseStatus.of(ticket.kind, ticket.status)
+    update_customer(ticket, [f"{ticket.kind}/ticket_received.txt", "ticket_received.txt"],
+                    label=status.customer_label if status else ticket.status)
 
 
 def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
     if public and old != new and _wants_status_mail(ticket):
-        email_customer(ticket, [f"{ticket.kind}/status_{new}.txt", f"{ticket.kind}/status_changed.txt",
-                                f"status_{new}.txt", "status_changed.txt"],
-                       status=CaseStatus.of(ticket.kind, new), note=note)
+        status = CaseStatus.of(ticket.kind, new)
+        update_customer(ticket, [f"{ticket.kind}/status_{new}.txt", f"{ticket.kind}/status_changed.txt",
+                                 f"status_{new}.txt", "status_changed.txt"],
+                        label=status.customer_label, status=status, note=note)
 
 
 def _wants_status_mail(ticket: Ticket) -> bool:

@@ -4,6 +4,14 @@ from __future__ import annotations
 from app.extensions import db
 from app.models import OutboxMessage, Ticket
 
+# ``db.session.info[SCOPE]`` lives as long as the outermost transaction (app/services/transaction.py ends
+# it): what this request already queued, e.g. the customer mail that further status changes join.
+SCOPE = "transaction_scope"
+
+
+def transaction_scope() -> dict:
+    return db.session.info.setdefault(SCOPE, {})
+
 
 def queue(channel: str, *, ticket: Ticket | None, recipient: str = "", subject: str = "", body: str = "",
           payload: dict | None = None) -> OutboxMessage:

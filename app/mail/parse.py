@@ -53,6 +53,7 @@ class ParsedMail:
     reply_text: str  # the body with quoted earlier messages and signature trimmed
     attachments: list[MailAttachment] = field(default_factory=list)
     noise: str | None = None  # why this is an automatic mail (auto-reply, list, bounce...) or None
+    no_answer: str | None = None  # why the sender asked for no automatic answer (a person's mail all the same)
     is_bounce: bool = False
     bounced_ids: list[str] = field(default_factory=list)  # Message-IDs of the mail that bounced
     html_only: bool = False
@@ -76,7 +77,8 @@ def clean_header(value: str) -> str:
 def decode_bytes(data: bytes, charset: str | None) -> str:
     """Decode with the declared charset when it works, else UTF-8, Windows-1252 and Latin-1 (never fails).
 
-    A part declared Latin-1/ASCII whose bytes are valid multi-byte UTF-8 is UTF-8 mislabelled."""
+    A part declared Latin-1/ASCII whose bytes are valid multi-byte UTF-8 is UTF-8 mislabelled; Latin-1 is
+    read as its superset cp1252 (a byte cp1252 leaves undefined falls back to Latin-1)."""
     declared = _charset(charset)
     if declared in ("latin-1", "cp1252", "ascii") and not data.isascii():
         try:
@@ -98,7 +100,9 @@ def _charset(name: str | None) -> str | None:
         canonical = codecs.lookup(name.strip().strip('"').lower()).name
     except LookupError:
         return None
-    return {"iso8859-1": "latin-1", "windows-1252": "cp1252"}.get(canonical, canonical)
+    # Mail labelled ISO-8859-1 is written by Windows in cp1252 (curly quotes, €, … in 0x80-0x9F, which
+    # Latin-1 reads as invisible control characters): read it as cp1252, like every browser does.
+    return {"iso8859-1": "cp1252", "windows-1252": "cp1252"}.get(canonical, canonical)
 
 
 def decode_header_value(raw: str | None) -> str:
@@ -162,6 +166,7 @@ def parse(raw: bytes) -> ParsedMail:
     )
     _read_body(mail, parsed)
     parsed.noise = noise_reason(headers, parsed)
+    parsed.no_answer = no_answer_reason(headers)
     parsed.reply_text = trim_quoted(parsed.text)
     return parsed
 
@@ -201,15 +206,23 @@ def noise_reason(headers: RawHeaders, parsed: ParsedMail) -> str | None:
         return f"auto-submitted: {auto}"
     if get("Precedence") in ("bulk", "junk", "list"):
         return f"precedence: {get('Precedence')}"
-    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "X-Loop", "X-RT-Loop-Prevention"):
+    for name in ("X-Autoreply", "X-Autorespond", "X-Loop", "X-RT-Loop-Prevention"):
         if headers.get(name) is not None:
             return name.lower()
     if headers.get("List-Id") is not None or headers.get("List-Unsubscribe") is not None:
         return "mailing list"
     if not parsed.from_address or AUTO_SENDERS.match(parsed.from_address):
         return f"automatic sender: {parsed.from_address or '-'}"
-    return_path = decode_header_value(headers.get("Return-Path"))
-    if return_path.strip() == "<>":
+    return None
+
+
+def no_answer_reason(headers: RawHeaders) -> str | None:
+    """Headers that ask us not to answer automatically. Outlook puts X-Auto-Response-Suppress on mail
+    people write, and a null Return-Path comes from senders that cannot take replies: the mail is read
+    (a ticket, a comment), it just never gets an automatic answer."""
+    if headers.get("X-Auto-Response-Suppress") is not None:
+        return "x-auto-response-suppress"
+    if decode_header_value(headers.get("Return-Path")).strip() == "<>":
         return "null return path"
     return None
 
@@ -281,8 +294,12 @@ def _default_name(ctype: str) -> str:
 
 
 def fallback_key(parsed: ParsedMail, raw: bytes) -> str:
-    """Identity of a mail without Message-ID: From + Date + Subject + body."""
+    """Identity of a mail without Message-ID: From + Date + Subject + body (a redelivery adds Received
+    headers, which must not make it another mail). Input with none of those headers is keyed on all of its
+    bytes: two different unreadable inputs are never each other's duplicate."""
     _head, _sep, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
+    if not (parsed.from_address or parsed.date or parsed.subject):
+        body = raw
     material = "\0".join([parsed.from_address, parsed.date, parsed.subject]).encode() + b"\0" + body
     return hashlib.sha256(material).hexdigest()
 

@@ -10,7 +10,8 @@ from app import clock
 from app.extensions import db
 from app.models.types import UTCDateTime
 
-INBOUND_STATUSES = ("received", "processed", "ignored", "failed")
+# held: over its sender's limit of new tickets, with no open ticket to join (staff decide)
+INBOUND_STATUSES = ("received", "processed", "ignored", "failed", "held")
 
 
 class InboundMessage(db.Model):
@@ -44,7 +45,7 @@ class InboundMessage(db.Model):
 
 
 class AutoReplyLog(db.Model):
-    """Every automatic answer intake caused (or held back): at most one per sender per 24 hours."""
+    """Every automatic answer intake caused (or held back): at most MAIL_AUTO_REPLIES_PER_DAY per sender."""
 
     __tablename__ = "auto_reply_log"
     __table_args__ = (Index("ix_auto_reply_log_sender", "address", "created_at"),)

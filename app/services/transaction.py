@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.errors import Conflict
 from app.extensions import db
 from app.i18n import _
+from handlers.outbox import SCOPE
 
 # True while a use case's transaction is open in this thread (or task): the database connection it begins
 # is a write transaction. SQLite reads that to begin with ``BEGIN IMMEDIATE`` (the write lock, waited for
@@ -51,6 +52,7 @@ def transaction():
     finally:
         writing.reset(intent)
         db.session.info.pop("in_transaction", None)
+        db.session.info.pop(SCOPE, None)
 
 
 def _end_read_snapshot() -> None:

@@ -35,7 +35,7 @@ def test_the_mail_arrives_in_utf8_with_date_and_our_message_id(app, smtp):
     body = mail.get_content().replace("\r\n", "\n")  # SMTP carries CRLF line ends
     assert body == "Estimada María:\n\nSu queja quedó registrada. Número: Q-2026-000001.\n"
     assert mail.get_content_charset() == "utf-8"
-    assert mail["Message-ID"] == "<outbox-7.Q-2026-000001@atiende.local>"
+    assert mail["Message-ID"] == "<outbox-7.Q-2026-000001@net1.mx>"
     assert parsedate_to_datetime(mail["Date"]) == clock.now()
     assert mail["In-Reply-To"] is None and mail["References"] is None
 

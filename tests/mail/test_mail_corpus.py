@@ -42,7 +42,7 @@ NEW_TICKET = {  # case -> text the complaint's description must contain
     "header_injection_from_name": "Nombre con salto",
 }
 NOISE = ["auto_submitted_auto_replied", "auto_submitted_auto_generated", "precedence_bulk", "precedence_junk",
-         "precedence_list", "list_id_header", "x_autoreply", "x_autorespond", "x_auto_response_suppress", "x_loop",
+         "precedence_list", "list_id_header", "x_autoreply", "x_autorespond", "x_loop",
          "mailer_daemon_sender", "postmaster_sender", "noreply_sender", "bounce_dsn_unknown_original"]
 ON_TICKET = {  # replies from María that land on her ticket as a comment (it does not wait for her)
     "reply_in_reply_to_ours": "Olvidé decir que el teléfono tampoco funciona.",
@@ -56,7 +56,8 @@ ON_TICKET = {  # replies from María that land on her ticket as a comment (it do
 # Covered in test_mail_workflow.py / test_mail_intake.py / below with their own set-up.
 ELSEWHERE = {"new_unknown_sender", "attachment_over_limit", "reply_stranger_subject_tag", "reply_stranger_in_reply_to",
              "reply_details_answer", "reply_confirmation_yes", "reply_confirmation_ambiguous",
-             "vacation_reply_threaded", "bounce_dsn_rfc822", "bounce_dsn_headers_only"}
+             "vacation_reply_threaded", "bounce_dsn_rfc822", "bounce_dsn_headers_only",
+             "x_auto_response_suppress"}  # a person's mail all the same: test_mail_customer_experience.py
 
 
 def test_the_corpus_has_every_case_and_every_file_is_tested():

@@ -122,15 +122,17 @@ def test_failed_mail_is_given_up_after_the_configured_attempts(app, monkeypatch)
     assert db.session.get(InboundMessage, row.id).attempts == 2
 
 
-def test_at_most_one_automatic_answer_per_sender_per_day():
+def test_a_persons_second_complaint_of_the_day_is_confirmed_and_answers_are_capped_per_day(app, monkeypatch):
+    """Issue 13: the one-answer-per-day rule swallowed a person's second ticket; the cap is a backstop now."""
+    monkeypatch.setitem(app.config, "MAIL_AUTO_REPLIES_PER_DAY", 2)
     for n in range(3):
         receive(eml("new_known_customer_plain").replace(b"new_known_customer_plain@", f"m{n}@".encode()))
     assert count(Ticket) == 3
     mails = outbox_to(MARIA)
-    assert [m.status for m in mails] == ["pending", "suppressed", "suppressed"]
-    assert mails[0].payload == {"auto_reply": True}  # delivery marks it Auto-Submitted: auto-replied
+    assert [m.status for m in mails] == ["pending", "pending", "suppressed"]
+    assert mails[0].payload["auto_reply"] is True  # delivery marks it Auto-Submitted: auto-replied
     assert [log.suppressed for log in db.session.scalars(select(AutoReplyLog).order_by(AutoReplyLog.id))] == [
-        False, True, True]
+        False, False, True]
     clock.advance(timedelta(hours=24, minutes=1))
     receive(eml("new_known_customer_plain").replace(b"new_known_customer_plain@", b"tomorrow@"))
     assert outbox_to(MARIA)[-1].status == "pending"

@@ -33,7 +33,7 @@ def test_staff_answer_is_queued_threaded_and_on_the_timeline(app, smtp, mailed_t
 
     assert outbox_service.deliver_due()["sent"] == 1
     sent = smtp.inbox.messages[-1]
-    assert sent["In-Reply-To"] and sent["Message-ID"].endswith(f".{mailed_ticket.number}@atiende.local>")
+    assert sent["In-Reply-To"] and sent["Message-ID"].endswith(f".{mailed_ticket.number}@net1.mx>")
     # The customer's answer to it threads back by its Message-ID alone.
     raw = eml("reply_in_reply_to_ours", ourid=sent["Message-ID"].strip("<>")).replace(
         b"reply_in_reply_to_ours@", b"answer-to-staff@")

@@ -107,8 +107,8 @@ def test_a_worker_killed_mid_batch_leaves_one_duplicate_at_most_with_the_same_me
     assert outbox_service.deliver_due() == {"sent": 7}
 
     message_ids = Counter(m["Message-ID"] for m in smtp.inbox.messages)
-    fourth = f"<outbox-{ids[3]}@atiende.local>"
+    fourth = f"<outbox-{ids[3]}@net1.mx>"
     assert len(smtp.inbox.received) == 11 and message_ids[fourth] == 2
-    assert set(message_ids) == {f"<outbox-{i}@atiende.local>" for i in ids}
+    assert set(message_ids) == {f"<outbox-{i}@net1.mx>" for i in ids}
     assert all(count == 1 for mid, count in message_ids.items() if mid != fourth)
     assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status != "sent")) == 0

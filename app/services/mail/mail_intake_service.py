@@ -22,31 +22,32 @@ import re
 import unicodedata
 from collections import Counter
 from datetime import timedelta
+from email.utils import parseaddr
 
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
+from app import brand, clock
 from app.errors import Conflict
 from app.extensions import db
 from app.i18n import _
 from app.mail.parse import ParsedMail, fallback_key, key_of, parse
-from app.models import Customer, HumanTask, OutboxMessage, Ticket, User, WorkflowInstance
+from app.models import CaseStatus, Customer, HumanTask, OutboxMessage, Ticket, User, WorkflowInstance
 from app.models.mail import AutoReplyLog, InboundMessage, ProvisionalCustomer
 from app.services.cases import attachment_service, message_service, ticket_service
 from app.services.incidents import mail_rule, registration
 from app.services.transaction import transaction
 from handlers import mail as mail_templates
-from handlers import outbox, timeline
-from handlers.delivery import MESSAGE_ID_DOMAIN
+from handlers import notifications, outbox, timeline
 from handlers.links import merged_into
 
 log = logging.getLogger(__name__)
 
 SUBJECT_TAG = re.compile(r"\[\s*([A-Z]{1,3}-\d{4}-\d{6,})\s*\]")
-OUR_MESSAGE_ID = re.compile(rf"^outbox-(\d+)(?:\.[^@]*)?@{re.escape(MESSAGE_ID_DOMAIN)}$")
+OUR_MESSAGE_ID = re.compile(r"^outbox-(\d+)(?:\.[^@]*)?@([^@]+)$")
 AUTO_REPLY_WINDOW = timedelta(hours=24)
+NEW_TICKET_WINDOW = timedelta(hours=1)
 TEXT_LIMIT = 20000  # the timeline comment (the raw mail keeps everything)
 WORKFLOW_TEXT_LIMIT = 4000  # what goes into workflow data (the description snapshot, the BPMN message)
 CONFIRMATION_TASK = "confirmar_resolucion"
@@ -62,9 +63,14 @@ def receive(raw: bytes, *, transport: str, mailbox: str | None = None, envelope_
     Raises only if the message could not be stored (the transport then asks the sender to retry); a
     processing failure is recorded on the row (status ``failed``) for ``process_pending`` to retry."""
     inbound_id, created = store_raw(raw, transport=transport, mailbox=mailbox, envelope_from=envelope_from)
-    if created:
-        process(inbound_id)
+    if created or _unfinished(inbound_id):
+        process(inbound_id)  # a redelivery of a mail whose processing crashed finishes it
     return db.session.get(InboundMessage, inbound_id)
+
+
+def _unfinished(inbound_id: int) -> bool:
+    row = db.session.get(InboundMessage, inbound_id, populate_existing=True)
+    return row.status in ("received", "failed") and row.attempts < current_app.config["MAIL_INTAKE_MAX_ATTEMPTS"]
 
 
 def store_raw(raw: bytes, *, transport: str, mailbox: str | None = None, envelope_from: str = "") -> tuple[int, bool]:
@@ -111,8 +117,11 @@ def process_pending(limit: int = 100) -> Counter[str]:
     return counts
 
 
-def process(inbound_id: int) -> str | None:
-    """Act on one stored message; return the outcome, or None when another worker already did."""
+def process(inbound_id: int, *, forced: bool = False) -> str | None:
+    """Act on one stored message; return the outcome, or None when another worker already did.
+
+    ``forced``: staff said it is a person's mail (``reprocess``): it is read even if it looks automatic,
+    comes from our own address or went over its sender's limit, and it is never answered automatically."""
     allow_delivery = True
     for _attempt in range(2):
         try:
@@ -120,7 +129,7 @@ def process(inbound_id: int) -> str | None:
                 if not _claim(inbound_id):
                     return None
                 row = db.session.get(InboundMessage, inbound_id, populate_existing=True)
-                return _dispatch(row, parse(row.raw), allow_delivery)
+                return _dispatch(row, parse(row.raw), allow_delivery, forced)
         except Conflict as err:
             if allow_delivery:
                 allow_delivery = False  # the workflow moved on meanwhile: the reply becomes a comment
@@ -149,16 +158,24 @@ def _record_failure(inbound_id: int, err: Exception) -> None:
             attempts=InboundMessage.attempts + 1).execution_options(synchronize_session=False))
 
 
-def _dispatch(row: InboundMessage, mail: ParsedMail, allow_delivery: bool) -> str:
+def _dispatch(row: InboundMessage, mail: ParsedMail, allow_delivery: bool, forced: bool = False) -> str:
     if mail.is_bounce:
         return _bounce(row, mail)
-    if mail.noise:
+    if forced:
+        mail.no_answer = mail.no_answer or "processed again by staff"
+    elif mail.noise:
         row.status, row.outcome, row.error = "ignored", "automatic", mail.noise[:2000]
+        return "ignored"
+    elif is_ours(mail.from_address):
+        # Our own mail coming back (a forward, a loop through an alias) is never a customer's.
+        row.status, row.outcome, row.error = "ignored", "own_address", f"sent from our own address {mail.from_address}"
         return "ignored"
     ticket = thread_ticket(mail)
     foreign = None
     if ticket is not None and not is_party(ticket, mail.from_address):
         foreign, ticket = ticket, None  # a stranger never gets onto someone else's ticket
+    if ticket is None and not forced and _over_new_ticket_limit(mail.from_address):
+        return _rate_limited(row, mail)
     if ticket is None:
         return _create(row, mail, foreign)
     if allow_delivery and _waits_for_customer(ticket):
@@ -200,7 +217,7 @@ def _threaded(mail: ParsedMail) -> Ticket | None:
 
 def _ticket_of_our_message(mid: str) -> Ticket | None:
     match = OUR_MESSAGE_ID.match(mid)
-    if not match:
+    if not match or match.group(2).lower() not in brand.our_message_id_domains():
         return None
     sent = db.session.get(OutboxMessage, int(match.group(1)))
     if sent is None or sent.ticket_id is None:
@@ -224,10 +241,59 @@ def _waits_for_customer(ticket: Ticket) -> bool:
         WorkflowInstance.waiting_message == message_service.CUSTOMER_REPLY)) is not None
 
 
+def is_ours(address: str) -> bool:
+    """The support address, the sender of our mail and the intake mailboxes."""
+    config = current_app.config
+    ours = {brand.support_email(), parseaddr(config["MAIL_SENDER"])[1], config["MAIL_INTAKE_MAILBOX"],
+            *config["MAIL_INTAKE_RECIPIENTS"]}
+    return bool(address) and address.lower() in {a.lower() for a in ours if a}
+
+
+# --- the per-sender limit on new tickets ---------------------------------------------------------------------
+
+def _over_new_ticket_limit(address: str) -> bool:
+    """An unthreaded auto-responder answering our confirmations would open a ticket per round: past
+    ``MAIL_NEW_TICKETS_PER_HOUR`` new tickets from one sender in the last hour, no more are opened."""
+    if not address:
+        return False
+    opened = db.session.scalar(select(func.count()).select_from(InboundMessage).where(
+        InboundMessage.sender == address, InboundMessage.outcome == "created",
+        InboundMessage.processed_at > clock.now() - NEW_TICKET_WINDOW))
+    return opened >= current_app.config["MAIL_NEW_TICKETS_PER_HOUR"]
+
+
+def _rate_limited(row: InboundMessage, mail: ParsedMail) -> str:
+    """Over the limit: the mail joins the sender's latest open ticket as a comment (never answered), or,
+    with none open, is held for staff (listed on the inbound mail page, where they can process it)."""
+    ticket = db.session.scalar(
+        select(Ticket).join(InboundMessage, InboundMessage.ticket_id == Ticket.id)
+        .where(InboundMessage.sender == mail.from_address, InboundMessage.outcome == "created",
+               CaseStatus.is_open(Ticket.kind, Ticket.status))
+        .order_by(Ticket.id.desc()).limit(1))
+    note = f"more than {current_app.config['MAIL_NEW_TICKETS_PER_HOUR']} new tickets per hour from this sender"
+    if ticket is None:
+        row.status, row.outcome, row.error = "held", "rate_limited", note
+        return "held"
+    event = timeline.add_event(ticket, "customer_email", _text(mail), public=True,
+                               data=_event_data(row, mail, rate_limited=True))
+    db.session.flush()
+    _keep_attachments(ticket, mail, event)
+    row.ticket_id, row.outcome, row.error = ticket.id, "rate_limited", note
+    return "comment"
+
+
 # --- outcomes --------------------------------------------------------------------------------------------
 
 def _text(mail: ParsedMail) -> str:
-    return (mail.reply_text or mail.text or "").strip()[:TEXT_LIMIT] or _("(The mail has no text.)")
+    return cut((mail.reply_text or mail.text or "").strip(), TEXT_LIMIT) or _("(The mail has no text.)")
+
+
+def cut(text: str, limit: int) -> str:
+    """The beginning of ``text``, with a visible mark where it was cut (the raw mail keeps all of it)."""
+    if len(text) <= limit:
+        return text
+    mark = "\n\n" + _("[… The mail goes on for %(n)s more characters: see the original mail.]", n=len(text) - limit)
+    return text[:limit] + mark
 
 
 def _event_data(row: InboundMessage, mail: ParsedMail, **extra) -> dict:
@@ -305,7 +371,7 @@ def bounce_details(raw: bytes) -> tuple[str, str]:
 def _create(row: InboundMessage, mail: ParsedMail, foreign: Ticket | None) -> str:
     address = mail.from_address
     customer = match_customer(address)
-    description = "\n\n".join(p for p in (mail.subject, _text(mail)) if p)[:WORKFLOW_TEXT_LIMIT]
+    description = cut("\n\n".join(p for p in (mail.subject, _text(mail)) if p), WORKFLOW_TEXT_LIMIT)
     details = {"channel": "email", "description": description, "actor": None, "contact_email": address}
     if customer is not None and customer.number:
         details["customer_number"] = customer.number
@@ -370,31 +436,35 @@ def _link_new_ticket(inbound_id: int, mail: ParsedMail, unknown: bool, foreign: 
         timeline.add_event(ticket, "thread_refused",
                            _("This mail answered ticket %(number)s, but its sender is not a party to it.",
                              number=foreign.number), data={"ticket": foreign.number})
-    _limit_auto_reply(row, ticket, mail.from_address)
+    _answer(row, ticket, mail)
 
 
 # --- loops -----------------------------------------------------------------------------------------------
 
-def _limit_auto_reply(row: InboundMessage, ticket: Ticket, address: str) -> None:
-    """At most one automatic answer (the confirmation of a new ticket) per sender per 24 hours; the one
-    that goes is marked as an auto-reply (``payload["auto_reply"]``: delivery adds Auto-Submitted).
+def _answer(row: InboundMessage, ticket: Ticket, mail: ParsedMail) -> None:
+    """The confirmation of the new ticket (queued by the ticket_opened subscribers, earlier in this same
+    transaction) answers the customer's mail: it threads under it and says it is an automatic answer
+    (``payload["auto_reply"]``: delivery adds Auto-Submitted: auto-replied).
 
-    The confirmation was queued by the ticket_opened subscribers, earlier in this same transaction."""
-    if not address:
+    Held back when the mail asked for no automatic answer, and past ``MAIL_AUTO_REPLIES_PER_DAY`` answers
+    to one sender in 24 hours (a backstop: the limit on new tickets already stops a loop). A person's
+    second complaint of the day is answered: that is how she learns its number."""
+    address = mail.from_address
+    confirmation = notifications.queued_update(ticket, address) if address else None
+    if confirmation is None:
         return
-    recent = db.session.scalar(select(AutoReplyLog.id).where(
+    answered = db.session.scalar(select(func.count()).select_from(AutoReplyLog).where(
         AutoReplyLog.address == address, AutoReplyLog.suppressed.is_(False),
-        AutoReplyLog.created_at > clock.now() - AUTO_REPLY_WINDOW).limit(1))
-    suppress = recent is not None
-    db.session.add(AutoReplyLog(address=address, ticket_id=ticket.id, inbound_id=row.id, suppressed=suppress))
-    db.session.flush()
-    values = ({"status": "suppressed", "last_error": "auto-reply limit: one automatic answer per sender per 24 h"}
-              if suppress else {"payload": {"auto_reply": True}})
-    db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id, OutboxMessage.channel == "email",
-                                    func.lower(OutboxMessage.recipient) == address,
-                                    OutboxMessage.status == "pending")
-        .values(**values).execution_options(synchronize_session=False))
+        AutoReplyLog.created_at > clock.now() - AUTO_REPLY_WINDOW))
+    reason = mail.no_answer or (f"auto-reply limit: {answered} automatic answers to this sender in 24 h"
+                                if answered >= current_app.config["MAIL_AUTO_REPLIES_PER_DAY"] else None)
+    db.session.add(AutoReplyLog(address=address, ticket_id=ticket.id, inbound_id=row.id, suppressed=bool(reason)))
+    if reason:
+        confirmation.status, confirmation.last_error = "suppressed", reason
+        return
+    thread = [f"<{mail.message_id}>"] if mail.message_id else []
+    confirmation.payload = {**(confirmation.payload or {}), "auto_reply": True,
+                            "in_reply_to": thread[0] if thread else None, "references": thread}
 
 
 # --- the customer's confirmation -------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from app.models import OutboxMessage, Ticket, User
 from app.models.mail import InboundMessage
 from app.services.cases.ticket_service import visible_ticket
 from app.services.transaction import transaction
+from handlers import delivery, outbox, timeline
 from handlers import mail as mail_templates
-from handlers import outbox, timeline
 
 STAFF_ROLES = ("agent", "technician", "supervisor")
 MAX_TEXT = 20000
@@ -39,7 +39,7 @@ def reply_to_customer(ticket_number: str, text: str, actor: User):
         subject, body = mail_templates.render(["staff_reply.txt"], ticket=ticket, customer=ticket.customer,
                                               text=text, actor=actor)
         message = outbox.queue("email", ticket=ticket, recipient=address, subject=subject, body=body,
-                               payload={"kind": "staff_reply", "in_reply_to": in_reply_to,
+                               payload={"kind": delivery.HUMAN_REPLY, "in_reply_to": in_reply_to,
                                         "references": references})
         db.session.flush()
         timeline.add_event(ticket, "staff_reply", text, public=True, actor=actor,
