@@ -226,3 +226,25 @@ def test_the_worker_sweep_processes_stuck_and_failed_inbound_mail(app, smtp, mon
     assert delivered["sent"] == 2  # both confirmations went out in the same pass
     assert db.session.scalar(select(db.func.count()).select_from(OutboxMessage)
                              .where(OutboxMessage.status == "sent")) == 2
+
+
+# --- the estimated resolution date, at intake ------------------------------------------------------------
+
+def test_the_confirmation_gives_the_estimated_resolution_date_computed_at_intake(smtp, mailed_ticket):
+    from app.i18n import format_datetime
+    from app.services.sla.deadlines import add_business_time
+    # A mail carries no priority: the SLA table's catch-all row (36 business hours of the office calendar).
+    expected = add_business_time(mailed_ticket.reported_at, 36, "horario_comercial")
+    assert mailed_ticket.estimated_resolution_at == expected and mailed_ticket.sla_due_at is None
+    [confirmation] = deliver(smtp)
+    assert f"Fecha estimada de resolución: {format_datetime(expected, 'medium')}" in body(confirmation)
+
+
+def test_the_estimate_follows_the_reported_priority(smtp):
+    from app.services.cases import ticket_service
+    from tests.conftest import user
+    ticket = ticket_service.open_complaint(channel="phone", description="Sin servicio en toda la colonia",
+                                           actor=user("agente"), customer_number="C-1001", priority="alta")
+    assert ticket.estimated_resolution_at == ticket.reported_at + timedelta(hours=8)  # alta: 8 h, 24x7
+    [confirmation] = deliver(smtp)
+    assert "Fecha estimada de resolución" in body(confirmation)

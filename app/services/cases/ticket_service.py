@@ -12,6 +12,7 @@ from app.i18n import _
 from app.models import CaseKind, Customer, HumanTask, Ticket, User
 from app.services.accounts.permissions import may_see_ticket, may_take_calls, visible_filter
 from app.services.cases import categories, kinds
+from app.services.sla import deadlines
 from app.services.transaction import transaction
 from app.workflow import runtime
 
@@ -48,6 +49,7 @@ def open_case(*, kind: str, channel: str, description: str, actor: User | None, 
         db.session.add(ticket)
         db.session.flush()
         ticket.number = ticket_number(ticket, case_kind)
+        ticket.estimated_resolution_at = deadlines.estimate_resolution(ticket)  # the confirmation gives it
         signals.ticket_opened.send(ticket, actor=actor)
         runtime.start(ticket, case_kind.process_id, actor)
     return ticket
