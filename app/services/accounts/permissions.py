@@ -70,6 +70,11 @@ def may_manage_processes(user: User) -> bool:
     return user.has_role("analyst")
 
 
+def may_review_inbound_mail(user: User) -> bool:
+    """The inbound mail that intake ignored, held or could not process, and any raw mail."""
+    return user.has_role("supervisor", "admin")
+
+
 def may_see_ticket(user: User, ticket, task_lanes: list[str]) -> bool:
     """Contact center and supervisors see every ticket; a technician his team's, his own, or one with a task
     he may see (``task_lanes``: lanes of the ticket's tasks visible to him)."""

@@ -36,6 +36,7 @@ ACTIONS = {
     "team_renamed": _l("Team renamed"),
     "team_member_added": _l("Team member added"),
     "team_member_removed": _l("Team member removed"),
+    "inbound_mail_reprocessed": _l("Inbound mail processed again"),
 }
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
