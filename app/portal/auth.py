@@ -6,6 +6,7 @@ from functools import wraps
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
+from app import brand
 from app.errors import DomainError, NotFound, Unauthorized, ValidationFailed
 from app.errors_http import error_page
 from app.i18n import _
@@ -131,9 +132,9 @@ def signup():
             except ValidationFailed as err:
                 errors = err.errors
             else:
-                return render_template("portal/message.html", title=_("Check your e-mail"), message=_(
-                    "If the customer number and the e-mail match our records, we sent a link to that address "
-                    "to activate your account. Open it to finish."))
+                return render_template("portal/signup_sent.html", support_email=brand.support_email(),
+                                       support_phone=brand.support_phone(),
+                                       verify_hours=current_app.config["PORTAL_VERIFY_HOURS"])
     return render_template("portal/signup.html", errors=errors, form=form), 422 if errors else 200
 
 

@@ -38,8 +38,10 @@ def sign_up(customer_number: str, email: str, password: str, link_for: LinkFor) 
     ``email`` is the address on file, and mail the verification link. Answers the same either way."""
     _check_password(password)
     email = (email or "").strip().lower()
+    number = (customer_number or "").strip().upper()  # "c-1001" is C-1001: people type it as they like
     with transaction():
-        customer = db.session.scalar(select(Customer).where(Customer.number == (customer_number or "").strip()))
+        customer = db.session.scalar(select(Customer).where(func.upper(Customer.number) == number)
+                                     .order_by(Customer.id).limit(1))
         if customer is None or not email or (customer.email or "").strip().lower() != email:
             generate_password_hash(password)  # the same cost whatever the outcome
             return
