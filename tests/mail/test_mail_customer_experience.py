@@ -248,3 +248,12 @@ def test_the_estimate_follows_the_reported_priority(smtp):
     assert ticket.estimated_resolution_at == ticket.reported_at + timedelta(hours=8)  # alta: 8 h, 24x7
     [confirmation] = deliver(smtp)
     assert "Fecha estimada de resolución" in body(confirmation)
+
+
+def test_links_made_by_the_worker_without_portal_base_url_use_the_public_trusted_host(app, monkeypatch):
+    from app import brand
+    monkeypatch.setitem(app.config, "PORTAL_BASE_URL", "")
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["127.0.0.1", "mesa.net1.mx"])
+    assert brand.ticket_url("Q-2026-000001") == "https://mesa.net1.mx/portal/tickets/Q-2026-000001"
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["127.0.0.1", "localhost"])
+    assert brand.portal_url() == "http://127.0.0.1:5000/portal/"
