@@ -13,6 +13,7 @@ from app.models import OutboxMessage, Ticket
 from app.models.mail import InboundMessage
 from app.services.mail import mail_intake_service, outbox_service
 from tests.mail.conftest import ask_for_details, eml, events, outbox_to, receive, tickets, validate
+from tests.staff.conftest import Staff
 
 MARIA = "maria.lopez@example.com"
 PORTAL = "https://clientes.net1.mx"
@@ -177,6 +178,9 @@ def test_an_unthreaded_auto_responder_opens_at_most_the_hourly_limit_of_tickets(
     latest = tickets()[-1]
     assert {r.ticket_id for r in rows[2:]} == {latest.id}
     assert len(deliver(smtp)) == 2  # the two confirmations, nothing for the rest
+    listed = Staff(app, "supervisor").get("/staff/mail").get_data(as_text=True)
+    assert all(f"/staff/mail/{r.id}" in listed for r in rows[2:]) and f"/staff/mail/{rows[0].id}\"" not in listed
+    assert "Demasiados tickets nuevos de este remitente en una hora" in listed
     clock.advance(timedelta(hours=1, minutes=1))
     assert receive(a_mail(robot, "Recibido 6", "Gracias.", mid="r6@x")).outcome == "created"
 

@@ -1,7 +1,8 @@
 """Inbound mail that needs a person: what intake ignored (automatic, our own address), held (over its
-sender's limit of new tickets), could not process (failed) or left unprocessed for a while (a crash the
-sweep has not finished yet). Staff read the raw mail and process it again; "again" on an ignored or held
-mail means "a person wrote it": it is read whatever it looks like, and never answered automatically."""
+sender's limit of new tickets) or only added to its sender's latest ticket for the same reason, could not
+process (failed) or left unprocessed for a while (a crash the sweep has not finished yet). Staff read the
+raw mail and process it again; "again" on an ignored or held mail means "a person wrote it": it is read
+whatever it looks like, and never answered automatically."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from app.services.transaction import transaction
 NEEDS_A_PERSON = ("ignored", "failed", "held")
 STUCK_AFTER = timedelta(minutes=10)  # a "received" mail older than this crashed mid-processing
 PAGE_SIZE = 100
+RATE_LIMITED = mail_intake_service.RATE_LIMITED
 RAW_PREVIEW_BYTES = 200_000
 
 
@@ -36,10 +38,11 @@ class RawMail:
 
 
 def unhandled(actor: User, status: str = "") -> tuple[list[InboundMessage], int]:
-    """Newest first: ignored, held, failed and stuck mail (or those of one ``status``), and how many."""
+    """Newest first: ignored, held, failed, stuck and rate-limited mail (or those of one ``status``), and how
+    many."""
     _check(actor)
     stuck = and_(InboundMessage.status == "received", InboundMessage.received_at < clock.now() - STUCK_AFTER)
-    condition = or_(InboundMessage.status.in_(NEEDS_A_PERSON), stuck)
+    condition = or_(InboundMessage.status.in_(NEEDS_A_PERSON), stuck, InboundMessage.outcome == RATE_LIMITED)
     if status in NEEDS_A_PERSON:
         condition = InboundMessage.status == status
     elif status == "received":

@@ -48,6 +48,7 @@ SUBJECT_TAG = re.compile(r"\[\s*([A-Z]{1,3}-\d{4}-\d{6,})\s*\]")
 OUR_MESSAGE_ID = re.compile(r"^outbox-(\d+)(?:\.[^@]*)?@([^@]+)$")
 AUTO_REPLY_WINDOW = timedelta(hours=24)
 NEW_TICKET_WINDOW = timedelta(hours=1)
+RATE_LIMITED = "rate_limited"  # the outcome of mail over its sender's limit of new tickets
 TEXT_LIMIT = 20000  # the timeline comment (the raw mail keeps everything)
 WORKFLOW_TEXT_LIMIT = 4000  # what goes into workflow data (the description snapshot, the BPMN message)
 CONFIRMATION_TASK = "confirmar_resolucion"
@@ -272,13 +273,13 @@ def _rate_limited(row: InboundMessage, mail: ParsedMail) -> str:
         .order_by(Ticket.id.desc()).limit(1))
     note = f"more than {current_app.config['MAIL_NEW_TICKETS_PER_HOUR']} new tickets per hour from this sender"
     if ticket is None:
-        row.status, row.outcome, row.error = "held", "rate_limited", note
+        row.status, row.outcome, row.error = "held", RATE_LIMITED, note
         return "held"
     event = timeline.add_event(ticket, "customer_email", _text(mail), public=True,
                                data=_event_data(row, mail, rate_limited=True))
     db.session.flush()
     _keep_attachments(ticket, mail, event)
-    row.ticket_id, row.outcome, row.error = ticket.id, "rate_limited", note
+    row.ticket_id, row.outcome, row.error = ticket.id, RATE_LIMITED, note
     return "comment"
 
 
