@@ -18,6 +18,7 @@ from app.staff import (  # noqa: E402, F401
     incident_intake,
     intake,
     links,
+    reviews,
     tasks,
     ticket_history,
     tickets,

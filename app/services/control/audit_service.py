@@ -36,6 +36,8 @@ ACTIONS = {
     "team_renamed": _l("Team renamed"),
     "team_member_added": _l("Team member added"),
     "team_member_removed": _l("Team member removed"),
+    "review_run": _l("Periodic review run"),
+    "review_decided": _l("Recurring problem decided"),
 }
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
