@@ -23,7 +23,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import after_commit, db
 from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, User, WorkflowInstance
-from app.workflow import engine
+from app.workflow import engine, steps
 from app.workflow.index import sync_index
 from handlers.registry import HandlerContext, current_context
 
@@ -186,7 +186,7 @@ def _advance(instance, workflow, ticket, actor, message=None, depth=0) -> None:
     finally:
         current_context.reset(token)
     outgoing = workflow.get_events()
-    _save(instance, workflow, ticket)
+    _save(instance, workflow, ticket, actor)
     for event in outgoing:
         _route(instance, ticket, actor, event, depth)
 
@@ -204,8 +204,10 @@ def _record_failure(instance, ticket, err) -> None:
     signals.workflow_failed.send(ticket, instance=instance, error=instance.error_message)
 
 
-def _save(instance, workflow, ticket) -> None:
-    instance.trace = _trace(workflow)  # the path taken, for the diagram, without reading the state
+def _save(instance, workflow, ticket, actor) -> None:
+    done = steps.completed_in_order(workflow)
+    previous, instance.trace = instance.trace or [], [t.task_spec.bpmn_id for t in done]  # the path, for the diagram
+    steps.record(instance, ticket, done, previous, actor)
     if workflow.is_completed():
         instance.status, instance.completed_at = "completed", clock.now()
         instance.state = None  # nothing resumes a finished instance; its trace and index remain
@@ -219,12 +221,6 @@ def _save(instance, workflow, ticket) -> None:
     if instance.status != "completed":
         after_commit(f"workflow:{instance.id}",
                      partial(engine.keep_live, instance.id, instance.lock_version, workflow))
-
-
-def _trace(workflow) -> list[str]:
-    done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
-    done.sort(key=lambda t: t.last_state_change)
-    return [t.task_spec.bpmn_id for t in done]
 
 
 def _route(instance, ticket, actor, event, depth) -> None:
