@@ -12,6 +12,7 @@ from app.api import (  # noqa: E402, F401
     followups,
     links,
     openapi,
+    process_migrations,
     processes,
     reports,
     reviews,

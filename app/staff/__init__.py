@@ -19,6 +19,7 @@ from app.staff import (  # noqa: E402, F401
     incident_intake,
     intake,
     links,
+    process_migration,
     reviews,
     tasks,
     ticket_history,

@@ -37,6 +37,7 @@ ACTIONS = {
     "team_renamed": _l("Team renamed"),
     "team_member_added": _l("Team member added"),
     "team_member_removed": _l("Team member removed"),
+    "process_migrated": _l("Ticket moved to another process version"),
     "review_run": _l("Periodic review run"),
     "review_decided": _l("Recurring problem decided"),
 }
