@@ -37,7 +37,7 @@ $(BIN)/python:
 # Reinstall only when pyproject.toml changes.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,mining]'
 	touch $@
 
 # Front-end libraries the staff workspace serves from node_modules (only when package-lock.json exists).

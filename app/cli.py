@@ -6,7 +6,7 @@ import sys
 import click
 from flask import Flask, current_app
 
-from app.errors import DeployError
+from app.errors import DeployError, DomainError
 
 
 def register_cli(app: Flask) -> None:
@@ -51,3 +51,26 @@ def register_cli(app: Flask) -> None:
         from app.services import demo_service
         demo_service.load_demo()
         click.echo("Datos de demostración cargados.")
+
+    @app.cli.group("review", help="Revisión periódica de los tickets cerrados.")
+    def review():
+        pass
+
+    @review.command("run", help="Agrupa los tickets cerrados del periodo en problemas recurrentes.")
+    @click.option("--start", default=None, help="Primer día (AAAA-MM-DD); por defecto, la semana pasada.")
+    @click.option("--end", default=None, help="Último día (AAAA-MM-DD), incluido.")
+    def review_run_cmd(start, end):
+        from app.services.control import periodic_review
+        try:
+            if start or end:
+                run = periodic_review.run_review(*periodic_review.parse_period(start or "", end or ""), None)
+            else:
+                run = periodic_review.run_scheduled()
+        except DomainError as err:
+            click.echo(f"ERROR {err.message} {err.errors or ''}".rstrip(), err=True)
+            sys.exit(1)
+        if run is None:
+            click.echo("La semana pasada ya se revisó.")
+        else:
+            click.echo(f"Revisión {run.id}: {run.tickets_reviewed} tickets, {len(run.problems)} problemas recurrentes.")
+

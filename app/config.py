@@ -65,6 +65,10 @@ class Config:
     # retaken by another worker after OUTBOX_LEASE_SECONDS (it died mid-send); the lease is renewed while
     # the batch goes out, so it only has to outlast one message's send (a few MAIL_TIMEOUTs).
     OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "100"))
+    # Periodic review: a recurring problem is at least this many closed tickets of one kind and category
+    # whose texts are at least this similar (cosine of their TF-IDF vectors).
+    REVIEW_MIN_TICKETS = int(os.environ.get("REVIEW_MIN_TICKETS", "3"))
+    REVIEW_SIMILARITY = float(os.environ.get("REVIEW_SIMILARITY", "0.3"))
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
 
     # Staff workspace (/staff): a session ends after this idle time or this age, whichever comes first.

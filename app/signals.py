@@ -20,4 +20,6 @@ incident_finalized = _events.signal(
     "incident-finalized", doc="An incident was set to FINALIZADO; kwargs: managers (users to tell), resolution.")
 task_ready = _events.signal("task-ready", doc="A user task became READY; kwargs: task (HumanTask).")
 task_completed = _events.signal("task-completed", doc="A user task was completed; kwargs: task, actor, on_behalf_of.")
+workflow_migrated = _events.signal(
+    "workflow-migrated", doc="An instance moved to another process version; kwargs: instance, source, target, actor.")
 workflow_failed = _events.signal("workflow-failed", doc="A service task failed; kwargs: instance, error.")

@@ -21,7 +21,7 @@ from huey.consumer import Consumer
 from redis import ConnectionPool
 
 from app.services.cases import timer_service
-from app.services.control import statistics
+from app.services.control import periodic_review, statistics
 from app.services.mail import mail_intake_service, outbox_service
 
 _build_lock = threading.Lock()
@@ -77,6 +77,11 @@ def refresh_statistics(app: Flask) -> None:
         statistics.refresh()
 
 
+def review_last_week(app: Flask) -> None:
+    with app.app_context():
+        periodic_review.run_scheduled()
+
+
 def _build(app: Flask) -> Worker:
     huey = _make_huey(app)
 
@@ -91,6 +96,11 @@ def _build(app: Flask) -> Worker:
     @huey.periodic_task(crontab(minute="17"), name="statistics")  # hourly: the planner's table statistics
     def statistics_task():
         refresh_statistics(app)
+
+    # Mondays 13:05 UTC (07:05 in Mexico City): the review of the week that ended on Sunday.
+    @huey.periodic_task(crontab(day_of_week="1", hour="13", minute="5"), name="periodic_review")
+    def periodic_review_task():
+        review_last_week(app)
 
     return Worker(huey=huey, deliver_outbox=deliver_outbox_task, sweep=sweep_task)
 

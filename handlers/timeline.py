@@ -15,6 +15,7 @@ def connect() -> None:
     signals.sla_warning.connect(on_sla_warning)
     signals.task_completed.connect(on_task_completed)
     signals.workflow_failed.connect(on_workflow_failed)
+    signals.workflow_migrated.connect(on_workflow_migrated)
 
 
 def add_event(ticket: Ticket, kind: str, message: str, *, public: bool = False, actor: User | None = None,
@@ -75,3 +76,12 @@ def on_task_completed(ticket: Ticket, *, task: HumanTask, actor: User | None, on
 def on_workflow_failed(ticket: Ticket, *, instance, error: str, **_kw) -> None:
     add_event(ticket, "workflow_failed", _("The process stopped with an error: %(error)s", error=error),
               data={"instance": instance.id, "task": instance.error_task})
+
+
+def on_workflow_migrated(ticket: Ticket, *, instance, source, target, actor: User | None, **_kw) -> None:
+    add_event(ticket, "process_migrated",
+              _("Process %(process)s moved from version %(source)s to version %(target)s by %(actor)s.",
+                process=target.process_id, source=source.version, target=target.version,
+                actor=actor.full_name if actor else _("the system")),
+              actor=actor, data={"instance": instance.id, "from": source.id, "to": target.id})
+

@@ -4,4 +4,19 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # The modules register their routes on ``bp``.
-from app.api import audit, auth, claims, followups, links, openapi, processes, reports, tasks, tickets, workflows  # noqa: E402, F401
+from app.api import (  # noqa: E402, F401
+    audit,
+    auth,
+    claims,
+    compliance,
+    followups,
+    links,
+    openapi,
+    process_migrations,
+    processes,
+    reports,
+    reviews,
+    tasks,
+    tickets,
+    workflows,
+)

@@ -24,6 +24,7 @@ ERROR_RESPONSES = {
     "Conflict": (409, "Someone else got there first, or the process is elsewhere."),
     "UnsupportedMediaType": (415, "The body is not application/json."),
     "ValidationFailed": (422, "Input rejected; `errors` has the messages per field."),
+    "Unavailable": (503, "A part of the server or an outside system is not available now."),
 }
 # Converters of Flask rules, ``<int:instance_id>``, as OpenAPI types.
 _RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")

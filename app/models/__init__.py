@@ -22,6 +22,8 @@ from app.models.notification import Notification, StaffSession
 from app.models.outbox import OutboxMessage
 from app.models.people import ROLES, ApiToken, Customer, CustomerInteraction, Team, User, team_members
 from app.models.process import HumanTask, ProcessVersion, WorkflowInstance
+from app.models.process_log import ProcessStep
+from app.models.review import DECISIONS, RecurringProblem, ReviewRun, recurring_problem_ticket
 from app.models.submission import Submission
 from app.models.task_index import ix_human_task_open_priority  # noqa: F401
 from app.models.ticket import Ticket, TicketEvent
@@ -40,4 +42,6 @@ __all__ = [
     "BillingDocument", "BillingDocumentLine", "BillingRequest", "Claim", "ClaimLine", "ClaimLineVersion",
     "ClaimReason", "DOCUMENT_TYPES", "ServiceChangeOrder", "ServiceChangeOrderType",
     "SavedTicketFilter",
+    "ProcessStep",
+    "DECISIONS", "RecurringProblem", "ReviewRun", "recurring_problem_ticket",
 ]

@@ -54,6 +54,9 @@ class Ticket(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     round: Mapped[int] = mapped_column(Integer, default=0)
+    # {"versions": {process id: process_version.id}, "as_of": moment}: the versions this ticket runs in every
+    # round (app.workflow.runtime.version_for)
+    process_pins: Mapped[dict | None] = mapped_column(JSON)
     report: Mapped[dict | None] = mapped_column(JSON)
     survey_score: Mapped[int | None] = mapped_column(Integer)
     survey_comment: Mapped[str | None] = mapped_column(Text)

@@ -87,6 +87,7 @@ class _DetachedSpecConverter(BpmnWorkflowConverter):
 
 _config = dict(DEFAULT_CONFIG)
 _spec_registry = BpmnWorkflowSerializer.configure(dict(DEFAULT_CONFIG))
+SPEC_REGISTRY = _spec_registry  # what SpiffWorkflow's spec diff compares with (app.workflow.migration)
 _config[BpmnWorkflow] = _DetachedSpecConverter
 _state_registry = BpmnWorkflowSerializer.configure(_config)
 STATE_SERIALIZER = BpmnWorkflowSerializer(_state_registry)

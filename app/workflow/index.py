@@ -44,6 +44,24 @@ def sync_index(instance, workflow, ticket) -> None:
             signals.task_ready.send(ticket, task=row)
 
 
+# What a task's row takes from its definition, refreshed when its instance moves to another version.
+DEFINED_COLUMNS = ("task_name", "title", "lane", "candidate_team", "excluded_user_id", "form", "instructions",
+                   "due_at")
+
+
+def refresh_ready(instance, workflow, ticket) -> None:
+    """After a migration: a ready task that kept its id takes its new definition (a claim on it stays)."""
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    for row in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                          HumanTask.status == "ready")):
+        task = ready.get(row.id)
+        if task is not None:
+            fresh = _new_row(instance, task, ticket)
+            for column in DEFINED_COLUMNS:
+                setattr(row, column, getattr(fresh, column))
+            row.process_id, row.assignee_id = fresh.process_id, row.assignee_id or fresh.assignee_id
+
+
 def _new_row(instance, task, ticket) -> HumanTask:
     spec = task.task_spec
     props = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}

@@ -8,6 +8,7 @@ event catches them (continue-as-new: docs/architecture.md).
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from functools import partial
 from uuid import UUID
 
@@ -23,7 +24,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import after_commit, db
 from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, User, WorkflowInstance
-from app.workflow import engine
+from app.workflow import engine, steps
 from app.workflow.index import sync_index
 from handlers.registry import HandlerContext, current_context
 
@@ -43,24 +44,50 @@ def latest_version(process_id: str) -> ProcessVersion:
     return version
 
 
-def start(ticket: Ticket, process_id: str, actor: User | None = None) -> WorkflowInstance:
-    """Start a new instance of the latest version of ``process_id`` for ``ticket``."""
-    return _start(ticket, latest_version(process_id), actor, parent=None, message=None, depth=0)
+def version_for(ticket: Ticket, process_id: str) -> ProcessVersion:
+    """The version of ``process_id`` a ticket runs: a ticket keeps, for all its rounds, the versions it
+    started with. The one it already ran (or was moved to); else the one that was live when the ticket was
+    opened (or when it was last moved to another version); else (deployed later) the latest."""
+    pins = ticket.process_pins or {}
+    pinned = pins.get("versions", {}).get(process_id)
+    version = db.session.get(ProcessVersion, pinned) if pinned else None
+    as_of = datetime.fromisoformat(pins["as_of"]) if pins.get("as_of") else ticket.created_at
+    if version is None and as_of is not None:
+        version = db.session.scalar(
+            select(ProcessVersion).where(ProcessVersion.process_id == process_id, ProcessVersion.deployed_at <= as_of)
+            .order_by(ProcessVersion.version.desc()).limit(1))
+    return version or latest_version(process_id)
+
+
+def pin(ticket: Ticket, version: ProcessVersion, *, moved: bool = False) -> None:
+    """From now on the ticket's rounds of this process run ``version``; a ticket ``moved`` to it also takes,
+    for the processes it has not run yet, the versions live when ``version`` was deployed. (A new dict: JSON
+    columns track assignment, not mutation.)"""
+    pins = ticket.process_pins or {}
+    versions = {**pins.get("versions", {}), version.process_id: version.id}
+    as_of = version.deployed_at.isoformat() if moved else pins.get("as_of")
+    ticket.process_pins = {"versions": versions, **({"as_of": as_of} if as_of else {})}
+
+
+def start(ticket: Ticket, process_id: str, actor: User | None = None,
+          version: ProcessVersion | None = None) -> WorkflowInstance:
+    """Start ``process_id`` for a new ticket: the latest version, or ``version`` (an analyst's test ticket)."""
+    return _start(ticket, version or latest_version(process_id), actor, parent=None, message=None, depth=0)
 
 
 def start_on_message(ticket: Ticket, name: str, payload: dict, actor: User | None = None) -> list[WorkflowInstance]:
     """Throw ``name`` from outside any instance: start every process whose message start event catches it
     (a claim line sent for approval starts its own approval instance)."""
-    targets = _catching(name)
+    targets = _catching(ticket, name)
     if not targets:
         raise NotFound(_("No process receives the message %(name)s.", name=name))
     return [_start(ticket, version, actor, parent=None, message=(name, payload), depth=0) for version in targets]
 
 
-def _catching(name: str) -> list[ProcessVersion]:
+def _catching(ticket: Ticket, name: str) -> list[ProcessVersion]:
     catching = db.session.scalars(
         select(ProcessVersion.process_id).where(ProcessVersion.start_message == name).distinct()).all()
-    return [v for v in (latest_version(pid) for pid in catching) if v.start_message == name]
+    return [v for v in (version_for(ticket, pid) for pid in sorted(catching)) if v.start_message == name]
 
 
 def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
@@ -69,6 +96,7 @@ def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
     ticket.round = db.session.scalar(
         select(func.count(WorkflowInstance.id)).where(WorkflowInstance.ticket_id == ticket.id)) or 0
     instance = WorkflowInstance(ticket_id=ticket.id, process_version=version, parent_id=parent and parent.id)
+    pin(ticket, version)
     db.session.add(instance)
     db.session.flush()
     spec, subprocess_specs = engine.restore_spec(version.id, version.spec_json)
@@ -169,6 +197,11 @@ def _deliver(workflow, name: str, payload: dict) -> None:
     workflow.send_event(BpmnEvent(definition, payload))
 
 
+def advance(instance, workflow, ticket, actor) -> None:
+    """Run engine steps on a workflow changed outside a task (a migration), then persist it."""
+    _advance(instance, workflow, ticket, actor)
+
+
 def _advance(instance, workflow, ticket, actor, message=None, depth=0) -> None:
     """Run engine steps until the instance waits, then persist it with its index and route its messages."""
     token = current_context.set(HandlerContext(
@@ -186,7 +219,7 @@ def _advance(instance, workflow, ticket, actor, message=None, depth=0) -> None:
     finally:
         current_context.reset(token)
     outgoing = workflow.get_events()
-    _save(instance, workflow, ticket)
+    _save(instance, workflow, ticket, actor)
     for event in outgoing:
         _route(instance, ticket, actor, event, depth)
 
@@ -204,8 +237,10 @@ def _record_failure(instance, ticket, err) -> None:
     signals.workflow_failed.send(ticket, instance=instance, error=instance.error_message)
 
 
-def _save(instance, workflow, ticket) -> None:
-    instance.trace = _trace(workflow)  # the path taken, for the diagram, without reading the state
+def _save(instance, workflow, ticket, actor) -> None:
+    done = steps.completed_in_order(workflow)
+    previous, instance.trace = instance.trace or [], [t.task_spec.bpmn_id for t in done]  # the path, for the diagram
+    steps.record(instance, ticket, done, previous, actor)
     if workflow.is_completed():
         instance.status, instance.completed_at = "completed", clock.now()
         instance.state = None  # nothing resumes a finished instance; its trace and index remain
@@ -221,16 +256,10 @@ def _save(instance, workflow, ticket) -> None:
                      partial(engine.keep_live, instance.id, instance.lock_version, workflow))
 
 
-def _trace(workflow) -> list[str]:
-    done = [t for t in workflow.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
-    done.sort(key=lambda t: t.last_state_change)
-    return [t.task_spec.bpmn_id for t in done]
-
-
 def _route(instance, ticket, actor, event, depth) -> None:
     """Start the process whose message start event catches what this instance threw."""
     name = getattr(event.event_definition, "name", None)
-    targets = _catching(name)
+    targets = _catching(ticket, name)
     if not targets:
         instance.status, instance.error_message = "error", _("No process receives the message %(name)s.", name=name)
         signals.workflow_failed.send(ticket, instance=instance, error=instance.error_message)

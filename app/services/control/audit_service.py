@@ -18,6 +18,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.i18n import _, _l
 from app.models import AuditEvent, User
+from app.services.control.spreadsheet import safe_cell
 from app.services.transaction import transaction
 
 # What may be recorded, with its label on the admin page and in the export.
@@ -37,6 +38,9 @@ ACTIONS = {
     "team_member_added": _l("Team member added"),
     "team_member_removed": _l("Team member removed"),
     "inbound_mail_reprocessed": _l("Inbound mail processed again"),
+    "process_migrated": _l("Ticket moved to another process version"),
+    "review_run": _l("Periodic review run"),
+    "review_decided": _l("Recurring problem decided"),
 }
 PAGE_SIZE = 50
 MAX_PAGE = 100_000
@@ -116,17 +120,13 @@ def _csv_lines(rows) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow([_("When (UTC)"), _("Who"), _("Action"), _("On"), _("Changes"), _("From address")])
     for event in rows:
-        writer.writerow([_cell(v) for v in (event.at.isoformat(), event.actor_name or "", action_label(event.action),
-                                             event.target, changes_text(event.changes), event.remote_addr or "")])
+        writer.writerow([safe_cell(v) for v in (event.at.isoformat(), event.actor_name or "",
+                                                action_label(event.action), event.target,
+                                                changes_text(event.changes), event.remote_addr or "")])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet never runs a cell as a formula: a failed sign-in's username is anyone's text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def changes_text(changes: dict | None) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app import clock
 from app.errors import DeployError, Forbidden, ValidationFailed
 from app.extensions import db
 from app.i18n import _
@@ -83,6 +84,7 @@ def deploy_files(files: dict[str, bytes], actor: User | None = None) -> list[Dep
 def _deploy(files: dict[str, bytes], kind_files: list[kinds.KindFile], actor: User | None = None) -> list[DeployResult]:
     built = deploy.build(files)
     results = []
+    deployed_at = clock.now()  # one moment for the whole deploy: a ticket moved to it takes all its processes
     with transaction():
         _check_kind_processes(kind_files, {process.process_id for process in built})
         for kind_file in kind_files:
@@ -100,7 +102,7 @@ def _deploy(files: dict[str, bytes], kind_files: list[kinds.KindFile], actor: Us
             version = ProcessVersion(
                 process_id=process.process_id, name=process.name, version=(latest.version + 1 if latest else 1),
                 content_hash=process.content_hash, source_file=process.source_file, sources=process.sources,
-                spec_json=process.spec_json, start_message=process.start_message)
+                spec_json=process.spec_json, start_message=process.start_message, deployed_at=deployed_at)
             db.session.add(version)
             audit_service.record("process_deployed", actor, f"{process.process_id} v{version.version}",
                                  {"file": process.source_file, "sha256": process.content_hash},
