@@ -99,7 +99,7 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
         on_behalf_of = (on_behalf_of or task.ticket.customer.name) if lane_role(task.lane) == CUSTOMER_ROLE else None
         if uploads and isinstance(data, dict):
             data = {**data, **{field: name for field, (name, _bytes) in uploads.items()}}
-        forms.validate(task.form, data, task.ticket.kind)
+        forms.validate(task.form, data, task.ticket.kind, task.ticket)
         for field, (name, content) in (uploads or {}).items():
             stored = attachment_service.store(task.ticket, name, content, source="staff", actor=user)
             db.session.flush()
