@@ -23,6 +23,7 @@ from redis import ConnectionPool
 from app.services.cases import timer_service
 from app.services.control import statistics
 from app.services.mail import outbox_service
+from app.services.visits import reminders as visit_reminders
 
 _build_lock = threading.Lock()
 # A kick runs in the request: an unreachable Redis must fail it fast (REDIS_URL may override this).
@@ -50,7 +51,8 @@ def consumer(app: Flask, workers: int) -> Consumer:
 
 
 def sweep(app: Flask) -> tuple[int, Counter[str]]:
-    """Fire due timers, then deliver due mail: one pass of what the worker does every minute.
+    """Fire due timers, queue the visits' reminders, then deliver due mail: one pass of what the worker does
+    every minute.
 
     Returns how many instances fired a timer and the delivery outcomes.
     """
@@ -58,6 +60,7 @@ def sweep(app: Flask) -> tuple[int, Counter[str]]:
         fired = 0
         try:
             fired = timer_service.fire_due_timers()
+            visit_reminders.send_due()
         finally:
             delivered = outbox_service.deliver_due()  # a failing timer must not hold the mail back
         return fired, delivered

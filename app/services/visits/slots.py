@@ -90,3 +90,12 @@ def seat_problems(visit: Visit, day: date, window: str) -> dict[str, list[str]]:
         return {"window": [_("The slot of %(date)s from %(window)s is already full: choose another one.",
                                    date=shown, window=window.replace("-", " a "))]}
     return {}
+
+
+def offer(ticket: Ticket, schema: dict) -> list[Slot] | None:
+    """The slots a task's form offers: the free slots of the ticket's visit team when the form books an
+    appointment (``x-appointment``) and the visit is open; ``None`` for any other form."""
+    if "x-appointment" not in schema:
+        return None
+    visit = open_visit(ticket)
+    return free_slots(visit.team_code, moving=visit) if visit is not None else None
