@@ -1,17 +1,21 @@
 """The customer chooses the visit's slot in her área de cliente, among the field team's free slots, and may
 move it once; the freed seat is offered again and the second move sends her to the phone."""
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 
+from app import clock
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import OutboxMessage, Ticket, TicketEvent, Visit
-from app.services.cases import task_service
+from app.models import HumanTask, OutboxMessage, Ticket, TicketEvent, Visit
+from app.services.cases import task_service, timer_service
 from app.services.visits import slots
 from tests.conftest import user
 from tests.staff.conftest import open_complaint, ready_task, validate
 
 ADDRESS = "Av. Universidad 100, int. 2, Aguascalientes"
+MONDAY_10AM = datetime(2026, 12, 7, 16, 0, tzinfo=UTC)  # 10:00 in Mexico City, a working Monday
 
 
 def needs_visit(number: str = "C-1001") -> Ticket:
@@ -98,3 +102,20 @@ def test_a_full_slot_is_neither_offered_nor_booked(customer):
     assert refused.value.errors == {"visit_window": [
         f"El horario del {slot.day:%d/%m/%Y} de {slot.window.replace('-', ' a ')} ya está lleno: elija otro."]}
     assert ready_task(ticket, "elegir_visita") is not None
+
+
+def test_the_contact_center_calls_when_she_does_not_choose_in_four_business_hours(customer):
+    clock.freeze(MONDAY_10AM)
+    customer("C-1001")
+    ticket = needs_visit()
+    choose = ready_task(ticket, "elegir_visita")
+    assert choose.due_at == MONDAY_10AM + timedelta(hours=4)  # horario_comercial: Monday 9 to 18
+    clock.freeze(MONDAY_10AM + timedelta(hours=3, minutes=59))
+    timer_service.fire_due_timers()
+    assert ready_task(ticket, "coordinar_visita") is None
+    clock.freeze(MONDAY_10AM + timedelta(hours=4, minutes=1))
+    timer_service.fire_due_timers()
+    db.session.expire_all()
+    assert db.session.get(HumanTask, choose.id).status == "cancelled"
+    call = ready_task(ticket, "coordinar_visita")
+    assert call.lane == "Contact center"
