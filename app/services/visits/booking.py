@@ -56,7 +56,10 @@ def reschedule_slots(customer_id: int, ref: str) -> tuple[Ticket, BookedVisit, l
     """The customer's visit she may still move, and the free slots she may move it to."""
     ticket = _own_ticket(customer_id, ref)
     booked = _movable(ticket)
-    return ticket, booked, slots.free_slots(booked.visit.team_code, moving=booked.visit)
+    visit = booked.visit
+    others = [slot for slot in slots.free_slots(visit.team_code, moving=visit)
+              if (slot.day, slot.window) != (visit.day, visit.window)]
+    return ticket, booked, others
 
 
 def reschedule(customer_id: int, ref: str, day: str, window: str) -> Visit:

@@ -46,6 +46,7 @@ def free_slots(team: str, *, moving: Visit | None = None) -> list[Slot]:
     now = clock.now()
     today = now.astimezone(calendars.LOCAL_TZ).date()
     last = today + timedelta(days=agenda.days_ahead)
+    earliest = now + timedelta(hours=agenda.notice_hours)
     taken = _taken(team, today, last, moving)
     result = []
     for offset in range(agenda.days_ahead + 1):
@@ -55,7 +56,7 @@ def free_slots(team: str, *, moving: Visit | None = None) -> list[Slot]:
             begins, ends = calendars.window_bounds(day, window)
             inside = any(opens <= begins and ends <= closes for opens, closes in intervals)
             free = capacity - taken.get((day, window), 0)
-            if inside and begins > now and free > 0:
+            if inside and begins > earliest and free > 0:
                 result.append(Slot(day=day, window=window, free=free))
     return result
 
@@ -81,7 +82,11 @@ def seat_problems(visit: Visit, day: date, window: str) -> dict[str, list[str]]:
     shown = day.strftime("%d/%m/%Y")
     if window not in agenda.capacity:
         return {"window": [_("The field team does not offer that time window: choose one of the list.")]}
-    today = clock.now().astimezone(calendars.LOCAL_TZ).date()
+    now = clock.now()
+    today = now.astimezone(calendars.LOCAL_TZ).date()
+    if calendars.window_bounds(day, window)[0] <= now + timedelta(hours=agenda.notice_hours):
+        return {"date": [_("The field team needs %(hours)s hours' notice: choose a later time.",
+                           hours=agenda.notice_hours)]}
     if day > today + timedelta(days=agenda.days_ahead):
         return {"date": [_("Visits are booked up to %(days)s days ahead: choose an earlier date.",
                                  days=agenda.days_ahead)]}
