@@ -62,6 +62,11 @@ def form_schema(task: HumanTask) -> dict:
     return forms.load_schema(task.form, task.ticket.kind)
 
 
+def visit_slots_of(task: HumanTask) -> list[visit_slots.Slot] | None:
+    """The free slots a ready appointment task offers (``None``: not such a task, or no longer ready)."""
+    return visit_slots.offer(task.ticket, form_schema(task)) if task.status == "ready" else None
+
+
 def claim(task_id: str, user: User) -> HumanTask:
     with transaction():
         task = _ready_task_for_update(task_id, user)
