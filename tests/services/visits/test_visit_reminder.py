@@ -7,6 +7,7 @@ from app.businesstime import calendar as calendars
 from app.extensions import db
 from app.models import Ticket, Visit
 from app.services.cases import task_service
+from app.services.visits import booking
 from app.worker import sweep
 from tests.conftest import user
 from tests.staff.conftest import open_complaint, ready_task, validate
@@ -65,3 +66,18 @@ def test_a_monday_visit_is_reminded_on_saturday_when_the_field_team_works(app, s
     sweep(app)
     assert len(reminders(smtp)) == 1
     assert "lunes 14 de diciembre de 2026" in reminders(smtp)[0]["Subject"]
+
+
+def test_a_move_after_the_reminder_re_arms_it_for_the_new_date(app, smtp):
+    ticket = booked_for_thursday()
+    clock.freeze(WEDNESDAY_9AM)
+    sweep(app)
+    clock.freeze(WEDNESDAY_9AM + timedelta(hours=1))
+    booking.reschedule(ticket.customer_id, ticket.number, "2026-12-15", "13:00-17:00")  # Tuesday 15/12
+    sweep(app)
+    clock.freeze(datetime(2026, 12, 14, 15, 0, tzinfo=UTC))  # Monday 9:00
+    sweep(app)
+    sweep(app)
+    assert [m["Subject"].split(": ", 1)[1] for m in reminders(smtp)] == [
+        "visita técnica el jueves 10 de diciembre de 2026, de 09:00 a 13:00 h",
+        "visita técnica el martes 15 de diciembre de 2026, de 13:00 a 17:00 h"]
