@@ -73,13 +73,13 @@ def _slot_field(appointment: dict, slots: list, raw: dict, errors: dict) -> Fiel
         heading = format_date(slot.day, "EEEE d 'de' MMMM 'de' y")
         seats = ngettext("%(num)s place left", "%(num)s places left", slot.free)
         days.setdefault(heading, []).append((slot.value, f"{slot.window.replace('-', ' a ')} ({seats})"))
-    chosen = raw.get(SLOT_FIELD) or " ".join(v for v in (raw.get(appointment["date"]), raw.get(appointment["window"]))
-                                             if v)
+    typed = (raw.get(appointment["date"]), raw.get(appointment["window"]))  # a post with the date and window fields
+    chosen = raw.get(SLOT_FIELD) or " ".join(value for value in typed if value)
     problems = [*errors.get(SLOT_FIELD, []), *errors.get(appointment["date"], []),
                 *errors.get(appointment["window"], [])]
     return Field(name=SLOT_FIELD, label=_("Day and time of the visit"), widget="slots", required=True,
                  help=_("Only the times with a free place are shown.") if slots else
-                 _("There are no free places in the coming days: call us to arrange the visit."),
+                 _("There are no free places in the coming days."),
                  value=chosen, groups=list(days.items()), errors=[str(m) for m in problems])
 
 

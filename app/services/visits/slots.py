@@ -72,9 +72,8 @@ def _taken(team: str, first: date, last: date, moving: Visit | None) -> dict[tup
 
 def seat_problems(visit: Visit, day: date, window: str) -> dict[str, list[str]]:
     """Spanish messages, under ``"date"`` or ``"window"``, when ``visit`` cannot take the slot (the calendar
-    check comes first:
-    ``appointments.problems``). Locks the team's row so two bookings of its last seat run one after the
-    other (PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    check comes first: ``appointments.problems``). Locks the team's row so two bookings of its last seat run
+    one after the other (PostgreSQL; SQLite writes one transaction at a time anyway)."""
     db.session.scalar(select(Team.id).where(Team.code == visit.team_code).with_for_update())
     agenda = agendas.for_team(visit.team_code)
     if agenda is None:
@@ -89,11 +88,11 @@ def seat_problems(visit: Visit, day: date, window: str) -> dict[str, list[str]]:
                            hours=agenda.notice_hours)]}
     if day > today + timedelta(days=agenda.days_ahead):
         return {"date": [_("Visits are booked up to %(days)s days ahead: choose an earlier date.",
-                                 days=agenda.days_ahead)]}
+                           days=agenda.days_ahead)]}
     taken = _taken(visit.team_code, day, day, visit).get((day, window), 0)
     if taken >= agenda.capacity[window]:
         return {"window": [_("The slot of %(date)s from %(window)s is already full: choose another one.",
-                                   date=shown, window=window.replace("-", " a "))]}
+                             date=shown, window=window.replace("-", " a "))]}
     return {}
 
 
