@@ -13,7 +13,7 @@ from app.businesstime import calendar as calendars
 from app.extensions import db
 from app.i18n import _
 from app.models import CustomerAccount, Visit
-from handlers import timeline
+from handlers import notifications, timeline
 from handlers.registry import HandlerContext, service_task
 
 OPEN_VISIT = ("unscheduled", "scheduled")
@@ -37,6 +37,9 @@ def open_visit(ctx: HandlerContext, team: str, hours: float, calendar: str) -> d
     if self_service:
         timeline.add_event(ticket, "visit_to_choose", _("Choose the day and time of the technician's visit in "
                                                         "your customer area."), public=True)
+        base = (ctx.config.get("PORTAL_BASE_URL") or "").rstrip("/")
+        notifications.email_customer(ticket, ["visit_choose.txt"], choose_by=due,
+                                     link=f"{base}/portal/tickets/{ticket.number}" if base else "")
     return {"visit_id": visit.id, "self_service": self_service, "choose_by": due.isoformat()}
 
 

@@ -36,6 +36,9 @@ def test_the_customer_picks_a_slot_then_moves_it_once(customer):
     ticket = needs_visit()
     assert ready_task(ticket, "coordinar_visita") is None  # she has an área de cliente: she chooses
     choose = ready_task(ticket, "elegir_visita")
+    asked = db.session.scalar(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id,
+                                                          OutboxMessage.subject.contains("Elija la fecha")))
+    assert ADDRESS in asked.body and "le llamaremos" in asked.body
     page = maria.get(f"/portal/tickets/{ticket.number}").get_data(True)
     assert "Elegir fecha de la visita" in page
     page = maria.get(f"/portal/tickets/{ticket.number}/tasks/{choose.id}").get_data(True)
