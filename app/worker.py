@@ -23,6 +23,7 @@ from redis import ConnectionPool
 from app.services.cases import timer_service
 from app.services.control import periodic_review, statistics
 from app.services.mail import mail_intake_service, outbox_service
+from app.services.visits import reminders as visit_reminders
 
 _build_lock = threading.Lock()
 # A kick runs in the request: an unreachable Redis must fail it fast (REDIS_URL may override this).
@@ -50,8 +51,9 @@ def consumer(app: Flask, workers: int) -> Consumer:
 
 
 def sweep(app: Flask) -> tuple[int, Counter[str]]:
-    """Fire due timers, finish inbound mail left unprocessed (a crash mid-intake) or failed (up to
-    MAIL_INTAKE_MAX_ATTEMPTS), then deliver due mail: one pass of what the worker does every minute.
+    """Fire due timers, queue the visits' reminders, finish inbound mail left unprocessed (a crash mid-intake)
+    or failed (up to MAIL_INTAKE_MAX_ATTEMPTS), then deliver due mail: one pass of what the worker does every
+    minute.
 
     Returns how many instances fired a timer and the delivery outcomes.
     """
@@ -59,6 +61,7 @@ def sweep(app: Flask) -> tuple[int, Counter[str]]:
         fired = 0
         try:
             fired = timer_service.fire_due_timers()
+            visit_reminders.send_due()
         finally:
             try:
                 mail_intake_service.process_pending()

@@ -19,6 +19,7 @@ def connect_subscribers() -> None:
         notifications,
         tickets,
         timeline,
+        visits,
     )
 
     notifications.connect()

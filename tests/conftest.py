@@ -23,7 +23,7 @@ from app.workflow import engine
 pytest_plugins = ["tests.mail_server", "tests.kinds_fixtures"]
 
 # Rows that tests create; staff, teams, demo customers and deployed processes are kept.
-PER_TEST_TABLES = ["recurring_problem_ticket", "recurring_problem", "review_run", "process_step",
+PER_TEST_TABLES = ["recurring_problem_ticket", "recurring_problem", "review_run", "process_step", "visit",
                    "saved_ticket_filter", "audit_event", "submission", "customer_session", "customer_account",
                    "outbox_message", "human_task", "ticket_answer", "followup", "ticket_event",
                    "customer_interaction", "workflow_instance", "ticket_link", "incident_escalation",

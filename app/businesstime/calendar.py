@@ -48,6 +48,24 @@ class Calendar:
         return sum(end - start for windows in self.windows.values() for start, end in windows)
 
 
+def window_bounds(day: date, window: str) -> tuple[datetime, datetime]:
+    """A time window ``"HH:MM-HH:MM"`` (local wall-clock time) on ``day`` as aware datetimes; ``ValueError`` if
+    it is malformed or ends before it starts (a visit's appointment)."""
+    start, end = (_minutes(part) for part in window.split("-"))
+    if end <= start:
+        raise ValueError(window)
+    midnight = datetime.combine(day, time(), tzinfo=LOCAL_TZ)
+    return midnight + timedelta(minutes=start), midnight + timedelta(minutes=end)
+
+
+def _minutes(text: str) -> int:
+    hours, minutes = text.strip().split(":")
+    value = int(hours) * 60 + int(minutes)
+    if not (0 <= int(minutes) < 60 and 0 <= value <= 24 * 60):
+        raise ValueError(text)
+    return value
+
+
 def holiday_name(day: date) -> str | None:
     return mexican_holidays().get(day)
 

@@ -28,6 +28,7 @@ from app.models.submission import Submission
 from app.models.task_index import ix_human_task_open_priority  # noqa: F401
 from app.models.ticket import Ticket, TicketEvent
 from app.models.ticket_filter import SavedTicketFilter
+from app.models.visit import VISIT_STATUSES, Visit
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "AutoReplyLog", "BusinessCalendar", "BusinessHours", "CalendarDayOff",
@@ -39,6 +40,7 @@ __all__ = [
     "WorkflowInstance", "team_members",
     "FollowUp", "FollowupSubject", "LineOfBusiness", "TicketAnswer",
     "Submission",
+    "VISIT_STATUSES", "Visit",
     "BillingDocument", "BillingDocumentLine", "BillingRequest", "Claim", "ClaimLine", "ClaimLineVersion",
     "ClaimReason", "DOCUMENT_TYPES", "ServiceChangeOrder", "ServiceChangeOrderType",
     "SavedTicketFilter",

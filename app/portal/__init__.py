@@ -14,4 +14,4 @@ def init_portal(app: Flask) -> None:
 
 
 # The modules register their routes on ``bp``.
-from app.portal import auth, claims, followups, tickets  # noqa: E402, F401
+from app.portal import auth, claims, followups, tickets, visits  # noqa: E402, F401

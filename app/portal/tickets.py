@@ -158,7 +158,7 @@ def task(ref: str, task_id: str):
             errors = err.errors
         else:
             return redirect(url_for("portal.ticket", ref=ticket.number, done=1))
-    fields = schema_form.fields(schema, raw, errors)
+    fields = schema_form.fields(schema, raw, errors, slots=portal_service.task_slots(ticket, schema))
     return render_template("portal/task.html", ticket=ticket, task=task_row, schema=schema, fields=fields,
                            errors=errors), 422 if errors else 200
 

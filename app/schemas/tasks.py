@@ -42,9 +42,18 @@ class TaskSchema(ApiSchema):
     data = fields.Dict(allow_none=True, metadata={"description": "The submitted form data."})
 
 
+class VisitSlotSchema(ApiSchema):
+    date = fields.Date(attribute="day", metadata={"description": "The form's visit_date."})
+    window = fields.String(metadata={"description": "The form's visit_window, local time (HH:MM-HH:MM)."})
+    free = fields.Integer(metadata={"description": "Places left in the slot."})
+
+
 class TaskDetailSchema(TaskSchema):
     form_schema = derived(fields.Dict(metadata={"description": "JSON Schema the data must satisfy."}),
                           task_service.form_schema)
+    visit_slots = derived(fields.List(fields.Nested(VisitSlotSchema), allow_none=True, metadata={
+        "description": "An appointment form's free slots of the visit team (soonest first); null for other "
+                       "forms and tasks no longer ready."}), task_service.visit_slots_of)
 
 
 class CompleteTaskSchema(ApiSchema):

@@ -11,11 +11,14 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from app.i18n import _
+from app.i18n import _, format_date, ngettext
 
 LONG_TEXT = 200  # longer strings get a text area
 FILE_FORMAT = "attachment"  # {"type": "string", "format": "attachment"}: a file kept with the ticket
 RADIO_MAX = 4  # up to this many choices are radios, more are a select
+# An appointment form (``x-appointment``) offered with its free slots shows one choice per slot instead of
+# its date and window fields; the choice comes back as "YYYY-MM-DD HH:MM-HH:MM".
+SLOT_FIELD = "visit_slot"
 
 
 @dataclass
@@ -23,7 +26,7 @@ class Field:
     name: str
     label: str
     help: str
-    widget: str  # text | textarea | select | radio | date | datetime | number | integer | file
+    widget: str  # text | textarea | select | radio | date | datetime | number | integer | file | slots
     required: bool
     value: str = ""
     options: list[tuple[str, str]] = field(default_factory=list)
@@ -38,12 +41,20 @@ class Field:
     shown_when: list[tuple[str, str]] = field(default_factory=list)
 
 
-def fields(schema: dict, raw: dict[str, str] | None = None, errors: dict | None = None) -> list[Field]:
+def fields(schema: dict, raw: dict[str, str] | None = None, errors: dict | None = None,
+           slots: list | None = None) -> list[Field]:
+    """The form's fields; with ``slots`` (free ``app.services.visits.slots.Slot``s) an appointment form's date
+    and window are one choice among them."""
     raw, errors = raw or {}, errors or {}
+    appointment = schema.get("x-appointment") if slots is not None else None
     required = set(schema.get("required", []))
     conditional = _conditions(schema)
     result = []
     for name, prop in schema.get("properties", {}).items():
+        if appointment and name == appointment["date"]:
+            result.append(_slot_field(appointment, slots, raw, errors))
+        if appointment and name in (appointment["date"], appointment["window"]):
+            continue
         options = _options(prop)
         default = prop.get("default")
         value = raw.get(name, _as_text(default) if default is not None else "")
@@ -54,6 +65,22 @@ def fields(schema: dict, raw: dict[str, str] | None = None, errors: dict | None 
             errors=[str(m) for m in errors.get(name, [])], max_length=prop.get("maxLength"),
             minimum=prop.get("minimum"), maximum=prop.get("maximum"), shown_when=conditional.get(name, [])))
     return result
+
+
+def _slot_field(appointment: dict, slots: list, raw: dict, errors: dict) -> Field:
+    days: dict[str, list[tuple[str, str]]] = {}
+    for slot in slots:
+        heading = format_date(slot.day, "EEEE d 'de' MMMM 'de' y")
+        seats = ngettext("%(num)s place left", "%(num)s places left", slot.free)
+        days.setdefault(heading, []).append((slot.value, f"{slot.window.replace('-', ' a ')} ({seats})"))
+    typed = (raw.get(appointment["date"]), raw.get(appointment["window"]))  # a post with the date and window fields
+    chosen = raw.get(SLOT_FIELD) or " ".join(value for value in typed if value)
+    problems = [*errors.get(SLOT_FIELD, []), *errors.get(appointment["date"], []),
+                *errors.get(appointment["window"], [])]
+    return Field(name=SLOT_FIELD, label=_("Day and time of the visit"), widget="slots", required=True,
+                 help=_("Only the times with a free place are shown.") if slots else
+                 _("There are no free places in the coming days."),
+                 value=chosen, groups=list(days.items()), errors=[str(m) for m in problems])
 
 
 def _conditions(schema: dict) -> dict[str, list[tuple[str, str]]]:
@@ -73,6 +100,11 @@ def parse(schema: dict, form: MultiDict, files: MultiDict | None = None):
     """Typed data for the schema, the raw strings to show again if it is refused, and the uploads of its
     file fields ({field: (file name, bytes)}). An empty field is left out, so that "required" reports it."""
     data, raw, uploads = {}, {}, {}
+    appointment = schema.get("x-appointment")
+    if appointment and form.get(SLOT_FIELD):
+        day, _sep, window = form[SLOT_FIELD].partition(" ")
+        form = MultiDict({**form.to_dict(), appointment["date"]: day, appointment["window"]: window})
+        raw[SLOT_FIELD] = f"{day} {window}"
     for name, prop in schema.get("properties", {}).items():
         if prop.get("format") == FILE_FORMAT:
             upload = (files or {}).get(name)

@@ -69,7 +69,8 @@ def reassign(task_id: str):
 
 def _render_task(page, raw=None, errors=None):
     raw = raw if raw is not None else page.prefill
-    return render_template("staff/task.html", page=page, fields=schema_form.fields(page.schema, raw, errors),
+    fields = schema_form.fields(page.schema, raw, errors, slots=page.slots)
+    return render_template("staff/task.html", page=page, fields=fields,
                            errors=errors or {}, describe=schema_form.describe)
 
 

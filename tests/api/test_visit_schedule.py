@@ -47,6 +47,22 @@ def test_a_window_outside_the_field_teams_hours_is_refused(needs_visit):
                                        "elija otro horario u otra fecha."]}
 
 
+def free_slots(api, complaint) -> dict[tuple[str, str], int]:
+    task = api.ready_task("agente", complaint.number, "Coordinar visita")
+    detail = api.get(f"/tasks/{task['id']}", "agente").json
+    return {(slot["date"], slot["window"]): slot["free"] for slot in detail["visit_slots"]}
+
+
+def test_the_agent_reads_the_field_teams_free_slots(api, needs_visit, open_complaint):
+    offered = free_slots(api, needs_visit)
+    assert offered[(working_day(), "09:00-13:00")] == 3  # the capacity of processes/visits/agendas.json
+    needs_visit.schedule_visit(date=working_day(), window="09:00-13:00")
+    other = open_complaint(customer_number="C-1003", description="El módem no enciende")
+    other.validate(category="equipo")
+    other.diagnose("visita")
+    assert free_slots(api, other)[(working_day(), "09:00-13:00")] == 2
+
+
 def test_a_working_day_is_accepted_and_the_technician_reads_the_address(api, needs_visit):
     needs_visit.schedule_visit(date=working_day(), window="17:00-20:00")
     assert needs_visit.status == "visit_scheduled"

@@ -62,8 +62,8 @@ def test_dates_numbers_and_booleans_are_typed(staff):
     visit = ready_task(ticket, "coordinar_visita")
     agent = staff("agente")
     page = agent.get(f"/staff/tasks/{visit.id}").get_data(True)
-    assert 'type="date" id="f-visit_date"' in page
-    agent.post(f"/staff/tasks/{visit.id}", {"visit_date": working_day(), "visit_window": "09:00-13:00"})
+    assert f'name="visit_slot" value="{working_day()} 09:00-13:00"' in page  # a free slot, not a typed date
+    agent.post(f"/staff/tasks/{visit.id}", {"visit_slot": f"{working_day()} 09:00-13:00"})
     onsite = ready_task(ticket, "visita_in_situ")
     field_technician = staff("campo1")  # the visit goes to the field team (equipo_visita.dmn)
     page = field_technician.get(f"/staff/tasks/{onsite.id}").get_data(True)

@@ -20,6 +20,8 @@ from app.services.cases import answers, attachment_service, categories, kinds, m
 from app.services.processes import forms
 from app.services.sla.state import SlaState
 from app.services.transaction import transaction
+from app.services.visits import booking
+from app.services.visits import slots as visit_slots
 from app.workflow import runtime
 from handlers import timeline
 
@@ -47,6 +49,7 @@ class PortalTicket:
     attachments: list[Attachment] = field(default_factory=list)
     sla: SlaState | None = None  # fecha máxima de respuesta, estimated resolution, paused while we wait on him
     answer: answers.Answer | None = None  # the responsible area's answer, if any
+    visit: booking.BookedVisit | None = None  # the technician's visit, booked or made
 
 
 def _not_found(ref) -> NotFound:
@@ -93,7 +96,7 @@ def ticket_view(customer_id: int, ref: str) -> PortalTicket:
                                      .order_by(TicketEvent.id)))
     return PortalTicket(ticket=ticket, events=events, tasks=_customer_tasks(ticket),
                         waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket), sla=sla.state(ticket),
-                        answer=answers.answer_of(ticket))
+                        answer=answers.answer_of(ticket), visit=booking.of_ticket(ticket))
 
 
 def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
@@ -140,6 +143,11 @@ def customer_task(customer_id: int, task_id: str) -> tuple[HumanTask, dict]:
     return task, forms.load_schema(task.form, task.ticket.kind)
 
 
+def task_slots(ticket: Ticket, schema: dict) -> list[visit_slots.Slot] | None:
+    """The free slots the customer may choose on her task's appointment form (``None``: not such a form)."""
+    return visit_slots.offer(ticket, schema)
+
+
 def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
     """Complete the customer's own task as the customer (no staff actor, not "on behalf of")."""
     with transaction():
@@ -148,7 +156,7 @@ def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
             raise NotFound(_("Task not found."))
         if task.status != "ready":
             raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-        forms.validate(task.form, data, task.ticket.kind)
+        forms.validate(task.form, data, task.ticket.kind, task.ticket)
         runtime.complete_task(task, data, None, None)
     return task
 

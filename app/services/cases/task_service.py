@@ -16,6 +16,8 @@ from app.services.control import audit_service
 from app.services.incidents import panel
 from app.services.processes import forms
 from app.services.transaction import transaction
+from app.services.visits import booking
+from app.services.visits import slots as visit_slots
 from app.workflow import runtime
 
 ATTACHMENT_PREFIX = "attachment:"  # a file field's value once its upload is kept
@@ -60,6 +62,11 @@ def form_schema(task: HumanTask) -> dict:
     return forms.load_schema(task.form, task.ticket.kind)
 
 
+def visit_slots_of(task: HumanTask) -> list[visit_slots.Slot] | None:
+    """The free slots a ready appointment task offers (``None``: not such a task, or no longer ready)."""
+    return visit_slots.offer(task.ticket, form_schema(task)) if task.status == "ready" else None
+
+
 def claim(task_id: str, user: User) -> HumanTask:
     with transaction():
         task = _ready_task_for_update(task_id, user)
@@ -99,7 +106,7 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
         on_behalf_of = (on_behalf_of or task.ticket.customer.name) if lane_role(task.lane) == CUSTOMER_ROLE else None
         if uploads and isinstance(data, dict):
             data = {**data, **{field: name for field, (name, _bytes) in uploads.items()}}
-        forms.validate(task.form, data, task.ticket.kind)
+        forms.validate(task.form, data, task.ticket.kind, task.ticket)
         for field, (name, content) in (uploads or {}).items():
             stored = attachment_service.store(task.ticket, name, content, source="staff", actor=user)
             db.session.flush()
@@ -149,6 +156,8 @@ class TaskPage:
     sla: str | None  # overdue | due_soon | on_time
     incident: panel.IncidentPanel | None = None  # an incident's device, level and similar resolved incidents
     prefill: dict = field(default_factory=dict)  # form values taken from the case's work
+    slots: list[visit_slots.Slot] | None = None  # an appointment form's free slots (the visit team's agenda)
+    visit: booking.BookedVisit | None = None  # the on-site visit, booked or made
 
 
 def search_tasks(user: User, query: task_query.TaskQuery) -> task_query.Page:
@@ -169,7 +178,9 @@ def task_page(task_id: str, user: User) -> TaskPage:
                     on_behalf_of=task.ticket.customer.name if customer_lane else None,
                     may_work=may_work(user, task), may_reassign=may_reassign(user),
                     candidates=_candidates(task) if may_reassign(user) else [], sla=task_query.sla_now(task.due_at),
-                    incident=panel.of(task.ticket), prefill=panel.prefill(task.ticket, schema))
+                    incident=panel.of(task.ticket), prefill=panel.prefill(task.ticket, schema),
+                    slots=visit_slots.offer(task.ticket, schema) if task.status == "ready" else None,
+                    visit=booking.of_ticket(task.ticket))
 
 
 def reassign(task_id: str, username: str, actor: User) -> HumanTask:

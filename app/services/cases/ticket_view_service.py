@@ -19,6 +19,7 @@ from app.services.followups import analysis
 from app.services.followups.analysis import Analysis
 from app.services.incidents import panel
 from app.services.sla.state import SlaState
+from app.services.visits import booking
 
 
 @dataclass
@@ -88,6 +89,7 @@ class TicketPage:
     links: list = field(default_factory=list)  # links.LinkView, both directions
     incident: panel.IncidentPanel | None = None
     timeline: list = field(default_factory=list)  # events, runs of automatic lines folded (group_timeline)
+    visit: booking.BookedVisit | None = None  # the on-site visit, booked or made
 
 
 def ticket_page(number: str, user: User) -> TicketPage:
@@ -103,7 +105,8 @@ def ticket_page(number: str, user: User) -> TicketPage:
                       sla=sla.state(ticket),
                       category=categories.leaf_label(ticket.category),
                       followup=analysis.analyze(ticket), answer_events=answers.marked_events(ticket),
-                      links=links.links_of(ticket), incident=panel.of(ticket), timeline=group_timeline(events))
+                      links=links.links_of(ticket), incident=panel.of(ticket), timeline=group_timeline(events),
+                      visit=booking.of_ticket(ticket))
 
 
 def attachment_download(number: str, attachment_id: int, user: User) -> tuple[Attachment, Path]:

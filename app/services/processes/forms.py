@@ -20,6 +20,7 @@ from jsonschema import Draft202012Validator
 
 from app.errors import DeployError, NotFound, ValidationFailed
 from app.i18n import _
+from app.models import Ticket
 from app.services.cases import categories
 from app.services.visits import appointments
 
@@ -117,8 +118,10 @@ def _with_options(schema: dict, kind: str | None) -> dict:
     return schema
 
 
-def validate(name: str | None, data, kind: str | None = None) -> dict:
-    """Return ``data`` if it satisfies the form, else raise ``ValidationFailed`` with per-field errors."""
+def validate(name: str | None, data, kind: str | None = None, ticket: Ticket | None = None) -> dict:
+    """Return ``data`` if it satisfies the form, else raise ``ValidationFailed`` with per-field errors.
+
+    ``ticket`` is the case the task belongs to: an appointment must also fit its visit's team agenda."""
     if not isinstance(data, dict):
         raise ValidationFailed(_("The form data must be an object."), errors={"data": [_("Must be an object.")]})
     schema = load_schema(name, kind)
@@ -128,7 +131,7 @@ def validate(name: str | None, data, kind: str | None = None) -> dict:
         for field, message in _field_errors(error):
             errors.setdefault(field, []).append(message)
     if not errors and "x-appointment" in schema:
-        errors = appointments.problems(data, schema["x-appointment"])
+        errors = appointments.problems(data, schema["x-appointment"], ticket)
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
     return data

@@ -4,29 +4,38 @@ A task form names its appointment fields and the business calendar they follow w
 ``"x-appointment": {"date": "visit_date", "window": "visit_window", "calendar": "cuadrilla_campo"}``; the
 form validation (``app.services.processes.forms.validate``) asks this module, so staff pages, the customer
 area and the API refuse the same dates: a window already begun, a day the calendar is closed (official
-holiday or company day off) and a window outside the calendar's opening hours.
+holiday or company day off) and a window outside the calendar's opening hours. Given the ticket, the slot
+must also have a seat left on the agenda of the team that makes its visit (``slots.seat_problems``).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from app import clock
 from app.businesstime import calendar as calendars
 from app.i18n import _
-from app.services.sla.calendar import parse_time
+from app.models import Ticket
+from app.services.visits import slots
 
 
-def problems(data: dict, spec: dict) -> dict[str, list[str]]:
+def problems(data: dict, spec: dict, ticket: Ticket | None = None) -> dict[str, list[str]]:
     """Per-field Spanish messages for the appointment in ``data`` (empty when the field team can keep it)."""
     date_field, window_field = spec["date"], spec["window"]
     try:
         day = date.fromisoformat(str(data.get(date_field, "")))
-        start, end = (parse_time(part) for part in str(data.get(window_field, "")).split("-"))
+        begins, ends = calendars.window_bounds(day, str(data.get(window_field, "")))
     except ValueError:
         return {}  # the schema reports a missing or malformed value
+    found = _calendar_problems(day, begins, ends, data[window_field], spec)
+    visit = slots.open_visit(ticket) if ticket is not None and not found else None
+    if visit is None:
+        return found
+    return {spec[part]: messages for part, messages in slots.seat_problems(visit, day, data[window_field]).items()}
+
+
+def _calendar_problems(day, begins, ends, window: str, spec: dict) -> dict[str, list[str]]:
+    date_field, window_field = spec["date"], spec["window"]
     calendar = calendars.load(spec["calendar"])
-    midnight = datetime.combine(day, time(), tzinfo=calendars.LOCAL_TZ)
-    begins, ends = midnight + timedelta(minutes=start), midnight + timedelta(minutes=end)
     shown = day.strftime("%d/%m/%Y")
     if begins <= clock.now():
         return {date_field: [_("The visit date %(date)s has already passed: choose a later date.", date=shown)]}
@@ -38,6 +47,6 @@ def problems(data: dict, spec: dict) -> dict[str, list[str]]:
         return {date_field: [message]}
     if not any(opens <= begins and ends <= closes for opens, closes in calendar.open_intervals(day)):
         return {window_field: [_("The field team does not work on %(date)s from %(window)s: choose another "
-                                 "time or date.", date=shown, window=data[window_field].replace("-", " a "))]}
+                                 "time or date.", date=shown, window=window.replace("-", " a "))]}
     return {}
 
