@@ -1,7 +1,7 @@
 """Visits (issue 13): the field team's booked slots, reschedules and reminders
 
 Revision ID: e5a1c0d7b2f4
-Revises: b7e2c4d91f30
+Revises: 8d81031196b0
 Create Date: 2026-12-04 17:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5a1c0d7b2f4'
-down_revision = 'b7e2c4d91f30'
+down_revision = '8d81031196b0'
 branch_labels = None
 depends_on = None
 
