@@ -32,10 +32,14 @@ def on_opened(ticket: Ticket, *, actor: User | None = None, **_kw) -> None:
               public=True, actor=actor)
 
 
-def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
+def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool,
+                      note_on_timeline: bool = True, **_kw) -> None:
+    """Staff read the change of status; the customer reads the status's customer wording and the note
+    (``data``: the customer's view is drawn from it)."""
+    note = note if note_on_timeline else ""
     message = _("Status: %(old)s → %(new)s.", old=_label(ticket, old, public), new=_label(ticket, new, public))
     add_event(ticket, "status_changed", message + (f" {note}" if note else ""), public=public,
-              data={"old": old, "new": new})
+              data={"old": old, "new": new, "note": note})
 
 
 def _label(ticket: Ticket, code: str, public: bool) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, send_file, url_for
 
-from app.errors import ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.i18n import _
-from app.services.cases import answers, comment_service, ticket_view_service
+from app.services.cases import answers, comment_service, message_service, ticket_view_service
 from app.services.mail import mail_reply_service
 from app.staff import bp
 from app.staff.auth import staff_user
@@ -64,6 +64,20 @@ def reply(number: str):
     else:
         flash(_("Your answer was queued for the customer."), "success")
     return redirect(url_for("staff.ticket", number=number, _anchor="timeline"))
+
+
+@bp.post("/tickets/<number>/customer-messages")
+def customer_message(number: str):
+    """What the customer said by phone (and files she sent), recorded in her name: the answer to a waiting
+    question, else a message for the assignee."""
+    files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
+    try:
+        message_service.post_on_behalf(number, request.form.get("text", ""), staff_user(), files)
+    except (ValidationFailed, Conflict) as err:
+        flash(" ".join(m for msgs in (err.errors or {}).values() for m in msgs) or err.message, "error")
+    else:
+        flash(_("The customer's message was recorded."), "success")
+    return redirect(url_for("staff.ticket", number=number, _anchor="timeline"), 303)
 
 
 @bp.post("/tickets/<number>/answers")

@@ -88,6 +88,16 @@ class TicketPage:
     links: list = field(default_factory=list)  # links.LinkView, both directions
     incident: panel.IncidentPanel | None = None
     timeline: list = field(default_factory=list)  # events, runs of automatic lines folded (group_timeline)
+    can_write: bool = False  # open: staff may record what the customer said by phone
+
+    @property
+    def event_files(self) -> dict[int, list[Attachment]]:
+        """Attachments by the timeline line they came with (a customer's message, a mail)."""
+        files: dict[int, list[Attachment]] = {}
+        for attachment in self.attachments:
+            if attachment.ticket_event_id is not None:
+                files.setdefault(attachment.ticket_event_id, []).append(attachment)
+        return files
 
 
 def ticket_page(number: str, user: User) -> TicketPage:
@@ -103,7 +113,8 @@ def ticket_page(number: str, user: User) -> TicketPage:
                       sla=sla.state(ticket),
                       category=categories.leaf_label(ticket.category),
                       followup=analysis.analyze(ticket), answer_events=answers.marked_events(ticket),
-                      links=links.links_of(ticket), incident=panel.of(ticket), timeline=group_timeline(events))
+                      links=links.links_of(ticket), incident=panel.of(ticket), timeline=group_timeline(events),
+                      can_write=ticket.status_info is None or not ticket.status_info.terminal)
 
 
 def attachment_download(number: str, attachment_id: int, user: User) -> tuple[Attachment, Path]:
