@@ -161,10 +161,22 @@ def task(ref: str, task_id: str):
         except ValidationFailed as err:
             errors = err.errors
         else:
+            if portal_service.own_ticket(customer_id(), ticket.number).survey_score is not None:
+                return redirect(url_for("portal.thanks", ref=ticket.number), 303)  # the survey was the last step
             return redirect(url_for("portal.ticket", ref=ticket.number, done=1))
     fields = schema_form.fields(schema, raw, errors)
     return render_template("portal/task.html", ticket=ticket, task=task_row, schema=schema, fields=fields,
                            errors=errors), 422 if errors else 200
+
+
+@bp.get("/tickets/<ref>/thanks")
+@login_required
+def thanks(ref: str):
+    """After the survey: thank the customer (the closing mail thanks him too)."""
+    ticket = portal_service.own_ticket(customer_id(), ref)
+    if ticket.survey_score is None:
+        return redirect(url_for("portal.ticket", ref=ticket.number))
+    return render_template("portal/thanks.html", ticket=ticket)
 
 
 @bp.get("/tickets/<ref>/attachments/<int:attachment_id>")

@@ -8,10 +8,10 @@ import re
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Ticket
+from app.models import OutboxMessage, Ticket
 from app.services.cases import message_service, task_service
 from tests.conftest import user
-from tests.portal.helpers import ready_task, request_details, validate
+from tests.portal.helpers import ready_task, request_details, to_confirmation, validate
 from tests.portal.test_portal_tickets import new_complaint, only_ticket
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -87,3 +87,30 @@ def test_a_closed_ticket_takes_no_more_messages(customer):
     page = c.get(f"/portal/tickets/{ticket.number}").get_data(True)
     assert 'id="message-form"' not in page
     c.post(f"/portal/tickets/{ticket.number}/messages", {"text": "¿Por qué?"}, expect=422)
+
+
+def test_before_confirming_she_reads_what_was_done_and_after_the_survey_she_is_thanked(customer):
+    c = customer("C-1001")
+    new_complaint(c)
+    ticket = to_confirmation(validate(only_ticket()))
+    confirm = ready_task(ticket, "confirmar_resolucion")
+    page = c.get(f"/portal/tickets/{ticket.number}/tasks/{confirm.id}").get_data(True)
+    start = page.index('id="instructions"')
+    told = page[start:page.index("</blockquote>", start)]
+    assert "Lo que hizo nuestro técnico, a distancia: Reconfiguración del módem" in told
+    assert "Pruebas de funcionamiento: Navegación correcta" in told
+    history = c.get(f"/portal/tickets/{ticket.number}").get_data(True)
+    assert "Nuestro técnico corrigió la falla a distancia: Reconfiguración del módem" in history
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)
+                              .order_by(OutboxMessage.id)).all()[-1]
+    assert "Reconfiguración del módem" in mail.body
+
+    c.post(f"/portal/tickets/{ticket.number}/tasks/{confirm.id}", {"solved": "true"})
+    survey = ready_task(ticket, "encuesta_satisfaccion")
+    done = c.post(f"/portal/tickets/{ticket.number}/tasks/{survey.id}", {"score": "4"}, expect=303)
+    assert done.headers["Location"].endswith(f"/portal/tickets/{ticket.number}/thanks")
+    page = c.get(f"/portal/tickets/{ticket.number}/thanks").get_data(True)
+    assert "Gracias por su opinión" in page and "con 4 de 5" in page
+    closing = db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)
+                                 .order_by(OutboxMessage.id)).all()[-1]
+    assert "Gracias también por responder nuestra encuesta" in closing.body and "4 de 5" in closing.body
