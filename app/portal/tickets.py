@@ -162,7 +162,7 @@ def task(ref: str, task_id: str):
             errors = err.errors
         else:
             if portal_service.own_ticket(customer_id(), ticket.number).survey_score is not None:
-                return redirect(url_for("portal.thanks", ref=ticket.number), 303)  # the survey was the last step
+                return redirect(url_for("portal.thanks", ref=ticket.number))  # the survey was the last step
             return redirect(url_for("portal.ticket", ref=ticket.number, done=1))
     fields = schema_form.fields(schema, raw, errors)
     return render_template("portal/task.html", ticket=ticket, task=task_row, schema=schema, fields=fields,
