@@ -131,14 +131,20 @@ def ticket_state(ref: str):
 def message(ref: str):
     """The customer writes or sends files on his ticket (the answer, when a technician asked him)."""
     files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
-    try:
+
+    def write() -> idempotency.Outcome:  # once per form: a double click sends one message
         ticket = portal_service.write_message(customer_id(), ref, request.form.get("text", ""), files)
+        return idempotency.Outcome(location=url_for("portal.ticket", ref=ticket.number, sent=1,
+                                                    _anchor="conversation"))
+
+    try:
+        done = idempotency.once_form("portal", str(customer_id()), request.form, write)
     except (ValidationFailed, Conflict) as err:
         view = portal_service.ticket_view(customer_id(), ref)
         return render_template("portal/ticket.html", view=view, message_errors=err.errors or {"text": [err.message]},
                                message_text=request.form.get("text", ""),
                                poll_seconds=current_app.config["PORTAL_POLL_SECONDS"]), 422
-    return redirect(url_for("portal.ticket", ref=ticket.number, sent=1, _anchor="conversation"), 303)
+    return redirect(done.location, 303)
 
 
 def _task(ref: str, task_id: str):

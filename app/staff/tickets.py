@@ -7,6 +7,7 @@ from app.errors import Conflict, ValidationFailed
 from app.i18n import _
 from app.services.cases import answers, comment_service, message_service, ticket_view_service
 from app.services.mail import mail_reply_service
+from app.services.submissions import idempotency
 from app.staff import bp
 from app.staff.auth import staff_user
 
@@ -71,8 +72,14 @@ def customer_message(number: str):
     """What the customer said by phone (and files she sent), recorded in her name: the answer to a waiting
     question, else a message for the assignee."""
     files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
+    user = staff_user()
+
+    def record() -> idempotency.Outcome:  # once per form: a double click records one message
+        message_service.post_on_behalf(number, request.form.get("text", ""), user, files)
+        return idempotency.Outcome(location=url_for("staff.ticket", number=number, _anchor="timeline"))
+
     try:
-        message_service.post_on_behalf(number, request.form.get("text", ""), staff_user(), files)
+        idempotency.once_form("staff", str(user.id), request.form, record)
     except (ValidationFailed, Conflict) as err:
         flash(" ".join(m for msgs in (err.errors or {}).values() for m in msgs) or err.message, "error")
     else:

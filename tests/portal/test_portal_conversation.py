@@ -114,3 +114,15 @@ def test_before_confirming_she_reads_what_was_done_and_after_the_survey_she_is_t
     closing = db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)
                                  .order_by(OutboxMessage.id)).all()[-1]
     assert "Gracias también por responder nuestra encuesta" in closing.body and "4 de 5" in closing.body
+
+
+def test_a_double_click_sends_one_message(customer):
+    c = customer("C-1001")
+    new_complaint(c)
+    ticket = validate(only_ticket())
+    page = c.get(f"/portal/tickets/{ticket.number}").get_data(True)
+    token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+    for _ in range(2):
+        c.post(f"/portal/tickets/{ticket.number}/messages", {"text": "Una sola vez", "form_token": token}, expect=303)
+    assert [e.message for e in db.session.get(Ticket, ticket.id).events if e.kind == "customer_message"] \
+        == ["Una sola vez"]

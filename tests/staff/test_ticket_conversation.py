@@ -83,3 +83,16 @@ def test_nothing_to_record_is_refused_and_nothing_is_kept(staff):
                                 follow_redirects=True, expect=200).get_data(True)
     assert "Escriba un mensaje o adjunte un archivo." in page
     assert db.session.scalar(select(db.func.count(TicketEvent.id)).where(TicketEvent.ticket_id == ticket.id)) == before
+
+
+def test_a_double_click_records_the_phone_message_once(staff):
+    ticket = open_complaint()
+    agent = staff("agente")
+    page = agent.get(f"/staff/tickets/{ticket.number}").get_data(True)
+    form = page[page.index('id="phone-form"'):]
+    token = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
+    for _ in range(2):
+        agent.post(f"/staff/tickets/{ticket.number}/customer-messages", {"text": "Llamó otra vez", "form_token": token},
+                   expect=303)
+    assert [e.message for e in db.session.get(Ticket, ticket.id).events if e.kind == "customer_message"] \
+        == ["Llamó otra vez"]
