@@ -79,12 +79,13 @@ def customer_message(number: str):
         return idempotency.Outcome(location=url_for("staff.ticket", number=number, _anchor="timeline"))
 
     try:
-        idempotency.once_form("staff", str(user.id), request.form, record)
-    except (ValidationFailed, Conflict) as err:
-        flash(" ".join(m for msgs in (err.errors or {}).values() for m in msgs) or err.message, "error")
-    else:
-        flash(_("The customer's message was recorded."), "success")
-    return redirect(url_for("staff.ticket", number=number, _anchor="timeline"), 303)
+        done = idempotency.once_form("staff", str(user.id), request.form, record)
+    except (ValidationFailed, Conflict) as err:  # the page again, with what was typed and why it was refused
+        return render_template("staff/ticket.html", page=ticket_view_service.ticket_page(number, user),
+                               phone_errors=err.errors or {"text": [err.message]},
+                               phone_text=request.form.get("text", "")), 422
+    flash(_("The customer's message was recorded."), "success")
+    return redirect(done.location, 303)
 
 
 @bp.post("/tickets/<number>/answers")

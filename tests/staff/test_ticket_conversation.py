@@ -79,9 +79,13 @@ def test_staff_record_the_phone_answer_in_her_name_and_it_answers_the_question(s
 def test_nothing_to_record_is_refused_and_nothing_is_kept(staff):
     ticket = open_complaint()
     before = db.session.scalar(select(db.func.count(TicketEvent.id)).where(TicketEvent.ticket_id == ticket.id))
-    page = staff("agente").post(f"/staff/tickets/{ticket.number}/customer-messages", {"text": "  "},
-                                follow_redirects=True, expect=200).get_data(True)
+    agent = staff("agente")
+    page = agent.post(f"/staff/tickets/{ticket.number}/customer-messages", {"text": "  "}, expect=422).get_data(True)
     assert "Escriba un mensaje o adjunte un archivo." in page
+    page = agent.post(f"/staff/tickets/{ticket.number}/customer-messages",
+                      {"text": "Mandó el contrato", "attachments": (io.BytesIO(b"MZ\x90\x00"), "contrato.exe")},
+                      content_type="multipart/form-data", expect=422).get_data(True)
+    assert "Mandó el contrato</textarea>" in page and "contrato.exe" in page  # what was typed is kept
     assert db.session.scalar(select(db.func.count(TicketEvent.id)).where(TicketEvent.ticket_id == ticket.id)) == before
 
 
