@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import _
@@ -134,8 +134,7 @@ def message(ref: str):
 
     def write() -> idempotency.Outcome:  # once per form: a double click sends one message
         ticket = portal_service.write_message(customer_id(), ref, request.form.get("text", ""), files)
-        return idempotency.Outcome(location=url_for("portal.ticket", ref=ticket.number, sent=1,
-                                                    _anchor="conversation"))
+        return idempotency.Outcome(location=url_for("portal.ticket", ref=ticket.number, _anchor="conversation"))
 
     try:
         done = idempotency.once_form("portal", str(customer_id()), request.form, write)
@@ -144,6 +143,7 @@ def message(ref: str):
         return render_template("portal/ticket.html", view=view, message_errors=err.errors or {"text": [err.message]},
                                message_text=request.form.get("text", ""),
                                poll_seconds=current_app.config["PORTAL_POLL_SECONDS"]), 422
+    flash(_("Your message was sent to the team that handles your report."), "success")
     return redirect(done.location, 303)
 
 

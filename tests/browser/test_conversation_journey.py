@@ -48,7 +48,8 @@ def test_question_answer_and_unasked_message(browser, live_server, shot):
     box.get_by_label("Archivos (opcional)").set_input_files(
         [{"name": "luces.png", "mimeType": "image/png", "buffer": PNG}])
     box.get_by_role("button", name="Enviar la respuesta").click()
-    customer.wait_for_url(f"{base}/portal/tickets/{number}?sent=1#conversation")
+    customer.wait_for_url(f"{base}/portal/tickets/{number}#conversation")
+    assert "Enviamos su mensaje" in customer.locator(".flashes").inner_text()
     history = customer.locator("#live-events")
     text = history.inner_text()
     assert text.index(QUESTION) < text.index("Solo la luz de encendido")
@@ -68,7 +69,7 @@ def test_question_answer_and_unasked_message(browser, live_server, shot):
     customer.goto(f"{base}/portal/tickets/{number}")
     customer.get_by_label("Su mensaje").fill("Ya reinicié el módem dos veces y sigue igual.")
     customer.get_by_role("button", name="Enviar", exact=True).click()
-    customer.wait_for_url(f"{base}/portal/tickets/{number}?sent=1#conversation")
+    customer.wait_for_url(f"{base}/portal/tickets/{number}#conversation")
     phone_shot(customer, shot, "talk-04-unasked-customer-360")
     assert read(lambda: db.session.scalar(select(Notification.message).join(Ticket, Ticket.id == Notification.ticket_id)
                                           .where(Ticket.number == number, Notification.kind == "customer_replied")
