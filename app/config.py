@@ -141,6 +141,7 @@ class Config:
     PORTAL_LIMIT_SIGNUP = os.environ.get("PORTAL_LIMIT_SIGNUP", "5 per minute;20 per hour")
     PORTAL_LIMIT_RESET = os.environ.get("PORTAL_LIMIT_RESET", "5 per minute;20 per hour")
     PORTAL_LIMIT_NEW_TICKET = os.environ.get("PORTAL_LIMIT_NEW_TICKET", "5 per minute;30 per day")
+    PORTAL_LIMIT_MESSAGE = os.environ.get("PORTAL_LIMIT_MESSAGE", "10 per minute;200 per day")
     STAFF_LIMIT_LOGIN = os.environ.get("STAFF_LIMIT_LOGIN", "10 per minute;50 per hour")
     API_LIMIT_TOKEN = os.environ.get("API_LIMIT_TOKEN", "10 per minute;50 per hour")
 
@@ -158,4 +159,5 @@ class TestConfig(Config):
     SANDBOX_MEMORY_MB = 64
     # Generous limits: many tests sign in from one address; the rate-limit tests set tight ones.
     PORTAL_LIMIT_LOGIN = PORTAL_LIMIT_SIGNUP = PORTAL_LIMIT_RESET = PORTAL_LIMIT_NEW_TICKET = "10000 per minute"
+    PORTAL_LIMIT_MESSAGE = "10000 per minute"
     STAFF_LIMIT_LOGIN = API_LIMIT_TOKEN = "10000 per minute"

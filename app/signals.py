@@ -18,6 +18,9 @@ ticket_merged = _events.signal(
     "ticket-merged", doc="A duplicate was merged into its original; sender: the duplicate; kwargs: original, actor.")
 incident_finalized = _events.signal(
     "incident-finalized", doc="An incident was set to FINALIZADO; kwargs: managers (users to tell), resolution.")
+customer_wrote = _events.signal(
+    "customer-wrote", doc="The customer wrote on a ticket (himself or through staff); kwargs: event, answered "
+                          "(it answered the question the process waited on).")
 task_ready = _events.signal("task-ready", doc="A user task became READY; kwargs: task (HumanTask).")
 task_completed = _events.signal("task-completed", doc="A user task was completed; kwargs: task, actor, on_behalf_of.")
 workflow_migrated = _events.signal(

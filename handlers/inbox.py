@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app import signals
 from app.extensions import db
 from app.i18n import _
-from app.models import HumanTask, Notification, Ticket, User
+from app.models import HumanTask, Notification, Ticket, TicketEvent, User
 
 
 def connect() -> None:
@@ -18,6 +18,7 @@ def connect() -> None:
     signals.sla_warning.connect(on_sla_warning)
     signals.ticket_status_changed.connect(on_status_changed)
     signals.task_completed.connect(on_task_completed)
+    signals.customer_wrote.connect(on_customer_wrote)
 
 
 def notify(user: User, kind: str, message: str, *, ticket: Ticket | None = None) -> Notification:
@@ -63,3 +64,9 @@ def on_task_completed(ticket: Ticket, *, task: HumanTask, on_behalf_of: str | No
 def _tell_assignee(ticket: Ticket, message: str) -> None:
     if ticket.assignee is not None:
         notify(ticket.assignee, "customer_replied", message, ticket=ticket)
+
+
+def on_customer_wrote(ticket: Ticket, *, event: TicketEvent, answered: bool, **_kw) -> None:
+    """A message nobody asked for (an answer is told through the end of "waiting for the customer")."""
+    if not answered:
+        _tell_assignee(ticket, _("The customer wrote on ticket %(number)s.", number=ticket.number))

@@ -9,11 +9,13 @@ from app import clock, signals
 from app.businesstime import ticket_clock
 from app.extensions import db
 from app.models import CaseStatus, Category, Team, Ticket, User
+from handlers import timeline
 from handlers.registry import HandlerContext, service_task
 
 
-def change_status(ticket: Ticket, status: str, note: str = "") -> None:
-    """Move ``ticket`` to ``status``, one of its kind's statuses; the customer is told if it is public."""
+def change_status(ticket: Ticket, status: str, note: str = "", *, note_on_timeline: bool = True) -> None:
+    """Move ``ticket`` to ``status``, one of its kind's statuses; the customer is told if it is public.
+    ``note_on_timeline`` False: the note has its own timeline line (a question to the customer)."""
     row = CaseStatus.of(ticket.kind, status)
     if row is None:
         raise ValueError(f"the kind {ticket.kind!r} has no status {status!r}")
@@ -25,13 +27,22 @@ def change_status(ticket: Ticket, status: str, note: str = "") -> None:
     if note and row.public:
         ticket_clock.record_response(ticket, now)  # a message written to the customer answers him
     signals.ticket_status_changed.send(ticket, old=old, new=status, note=note or "",
-                                       public=row.public)
+                                       public=row.public, note_on_timeline=note_on_timeline)
 
 
 @service_task("ticket.set_status")
 def set_status(ctx: HandlerContext, status: str, note: str = "") -> dict:
     change_status(ctx.ticket, status, note)
     return {"status": status}
+
+
+@service_task("ticket.ask_customer")
+def ask_customer(ctx: HandlerContext, question: str) -> dict:
+    """The technician's question opens a conversation with the customer: a public line of the timeline
+    signed by whoever asked, then "waiting for the customer" (its mail carries the question)."""
+    timeline.add_event(ctx.ticket, "question", question, public=True, actor=ctx.actor)
+    change_status(ctx.ticket, "waiting_customer", question, note_on_timeline=False)
+    return {"status": "waiting_customer"}
 
 
 @service_task("ticket.find_duplicates")

@@ -33,18 +33,19 @@ def on_opened(ticket: Ticket, *, actor: User | None = None, **_kw) -> None:
               public=True, actor=actor)
 
 
-def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
-    message = _("Status: %(old)s → %(new)s.", old=_label(ticket, old, public), new=_label(ticket, new, public))
+def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool,
+                      note_on_timeline: bool = True, **_kw) -> None:
+    """Staff read the change in their wording; the customer reads the status's customer wording and the
+    note, drawn from ``data`` (``app.services.cases.customer_timeline``)."""
+    note = note if note_on_timeline else ""
+    message = _("Status: %(old)s → %(new)s.", old=_label(ticket, old), new=_label(ticket, new))
     add_event(ticket, "status_changed", message + (f" {note}" if note else ""), public=public,
-              data={"old": old, "new": new})
+              data={"old": old, "new": new, "note": note})
 
 
-def _label(ticket: Ticket, code: str, public: bool) -> str:
-    """A public line speaks the customer's wording; an internal one the staff's."""
+def _label(ticket: Ticket, code: str) -> str:
     row = CaseStatus.of(ticket.kind, code)
-    if row is None:
-        return code
-    return row.customer_label if public else row.label
+    return row.label if row else code
 
 
 def on_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_kw) -> None:

@@ -99,8 +99,9 @@ def get_ticket(number, user):
 @bp.post("/tickets/<number>/messages")
 @token_required
 def post_customer_message(number, user):
-    """Deliver a customer's answer, taken by staff who may see the ticket, to the ticket's process, which
-    must be waiting for one. The timeline records the caller as its poster, on the customer's behalf.
+    """Record what a customer said (by phone), taken by staff who may see the ticket, on an open ticket: when
+    its process waits for the customer's answer this is the answer and the process goes on; otherwise the
+    assignee is told. The timeline records the caller as its poster, on the customer's behalf.
     ---
     post:
       tags: [tickets]
@@ -117,6 +118,7 @@ def post_customer_message(number, user):
               schema: TicketSchema
         404: NotFound
         409: Conflict
+        422: ValidationFailed
     """
     body = json_body(CustomerMessageSchema())
     ticket = message_service.post_on_behalf(number, body["text"], user)

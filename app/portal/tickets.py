@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import _
@@ -125,16 +125,26 @@ def ticket_state(ref: str):
     return response
 
 
-@bp.post("/tickets/<ref>/answer")
+@bp.post("/tickets/<ref>/messages")
 @login_required
-def answer(ref: str):
+@limit("PORTAL_LIMIT_MESSAGE")
+def message(ref: str):
+    """The customer writes or sends files on his ticket (the answer, when a technician asked him)."""
+    files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
+
+    def write() -> idempotency.Outcome:  # once per form: a double click sends one message
+        ticket = portal_service.write_message(customer_id(), ref, request.form.get("text", ""), files)
+        return idempotency.Outcome(location=url_for("portal.ticket", ref=ticket.number, _anchor="conversation"))
+
     try:
-        ticket = portal_service.answer_request(customer_id(), ref, request.form.get("text", ""))
-    except ValidationFailed as err:
+        done = idempotency.once_form("portal", str(customer_id()), request.form, write)
+    except (ValidationFailed, Conflict) as err:
         view = portal_service.ticket_view(customer_id(), ref)
-        return render_template("portal/ticket.html", view=view, answer_errors=err.errors,
+        return render_template("portal/ticket.html", view=view, message_errors=err.errors or {"text": [err.message]},
+                               message_text=request.form.get("text", ""),
                                poll_seconds=current_app.config["PORTAL_POLL_SECONDS"]), 422
-    return redirect(url_for("portal.ticket", ref=ticket.number, sent=1))
+    flash(_("Your message was sent to the team that handles your report."), "success")
+    return redirect(done.location, 303)
 
 
 def _task(ref: str, task_id: str):
@@ -157,10 +167,22 @@ def task(ref: str, task_id: str):
         except ValidationFailed as err:
             errors = err.errors
         else:
+            if portal_service.own_ticket(customer_id(), ticket.number).survey_score is not None:
+                return redirect(url_for("portal.thanks", ref=ticket.number))  # the survey was the last step
             return redirect(url_for("portal.ticket", ref=ticket.number, done=1))
     fields = schema_form.fields(schema, raw, errors, slots=portal_service.task_slots(ticket, schema))
     return render_template("portal/task.html", ticket=ticket, task=task_row, schema=schema, fields=fields,
                            errors=errors), 422 if errors else 200
+
+
+@bp.get("/tickets/<ref>/thanks")
+@login_required
+def thanks(ref: str):
+    """After the survey: thank the customer (the closing mail thanks him too)."""
+    ticket = portal_service.own_ticket(customer_id(), ref)
+    if ticket.survey_score is None:
+        return redirect(url_for("portal.ticket", ref=ticket.number))
+    return render_template("portal/thanks.html", ticket=ticket)
 
 
 @bp.get("/tickets/<ref>/attachments/<int:attachment_id>")

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, send_file, url_for
 
-from app.errors import ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.i18n import _
-from app.services.cases import answers, comment_service, ticket_view_service
+from app.services.cases import answers, comment_service, message_service, ticket_view_service
 from app.services.mail import mail_reply_service
+from app.services.submissions import idempotency
 from app.staff import bp
 from app.staff.auth import staff_user
 
@@ -64,6 +65,27 @@ def reply(number: str):
     else:
         flash(_("Your answer was queued for the customer."), "success")
     return redirect(url_for("staff.ticket", number=number, _anchor="timeline"))
+
+
+@bp.post("/tickets/<number>/customer-messages")
+def customer_message(number: str):
+    """What the customer said by phone (and files she sent), recorded in her name: the answer to a waiting
+    question, else a message for the assignee."""
+    files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
+    user = staff_user()
+
+    def record() -> idempotency.Outcome:  # once per form: a double click records one message
+        message_service.post_on_behalf(number, request.form.get("text", ""), user, files)
+        return idempotency.Outcome(location=url_for("staff.ticket", number=number, _anchor="timeline"))
+
+    try:
+        done = idempotency.once_form("staff", str(user.id), request.form, record)
+    except (ValidationFailed, Conflict) as err:  # the page again, with what was typed and why it was refused
+        return render_template("staff/ticket.html", page=ticket_view_service.ticket_page(number, user),
+                               phone_errors=err.errors or {"text": [err.message]},
+                               phone_text=request.form.get("text", "")), 422
+    flash(_("The customer's message was recorded."), "success")
+    return redirect(done.location, 303)
 
 
 @bp.post("/tickets/<number>/answers")

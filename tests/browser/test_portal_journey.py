@@ -106,7 +106,9 @@ def test_customer_journey(app, browser, live_server, shot):
         page.locator("#f-comments").fill("Rápido y amable")
         phone_shot(page, shot, "portal-06-survey-360")
         page.get_by_role("button", name="Enviar").click()
-        page.wait_for_url(re.compile(r".*/portal/tickets/Q-.*"))
+        page.wait_for_url(re.compile(r".*/portal/tickets/Q-.*/thanks"))
+        assert page.get_by_role("heading", name="Gracias por su opinión").is_visible()
+        page.get_by_role("link", name="Volver a mi ticket").click()
         assert page.locator("#live-status").inner_text() == "Cerrada"
         closed = read(lambda: db.session.get(Ticket, ticket_id))
         assert closed.status == "closed" and closed.survey_score == 5

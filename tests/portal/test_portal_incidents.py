@@ -67,7 +67,7 @@ def test_follow_it_live_answer_the_technician_and_confirm(customer):
     task_service.complete_task(ready_task(incident, "diagnostico_incidencia").id, {
         "diagnosis": "Revisión", "next_step": "solicitar_datos", "question": "¿Se mojó con agua salada?"}, tech)
     assert "¿Se mojó con agua salada?" in c.get(f"/portal/tickets/{incident.number}").get_data(True)
-    c.post(f"/portal/tickets/{incident.number}/answer", {"text": "No, con agua de la llave"})
+    c.post(f"/portal/tickets/{incident.number}/messages", {"text": "No, con agua de la llave"}, expect=303)
     task_service.complete_task(ready_task(incident, "diagnostico_incidencia").id,
                                {"diagnosis": "Humedad en la placa", "next_step": "resolver"}, tech)
     task_service.complete_task(ready_task(incident, "resolucion_incidencia").id, {

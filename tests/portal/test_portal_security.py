@@ -27,7 +27,7 @@ def test_every_ticket_route_answers_404_for_another_customers_ticket(app, custom
     new_complaint(intruder)
     own = only_ticket()
     rules = _portal_rules(app)
-    assert {r.endpoint for r in rules} >= {"portal.ticket", "portal.ticket_state", "portal.answer", "portal.task",
+    assert {r.endpoint for r in rules} >= {"portal.ticket", "portal.ticket_state", "portal.message", "portal.task",
                                           "portal.attachment"}
     for rule in rules:
         for ref in (foreign.number, str(foreign.id)):

@@ -176,12 +176,11 @@ def test_answer_a_request_for_details(customer):
     ticket = validate(only_ticket())
     request_details(ticket)
     page = c.get(f"/portal/tickets/{ticket.number}").get_data(True)
-    assert 'id="answer-form"' in page
-    c.post(f"/portal/tickets/{ticket.number}/answer", {"text": "   "}, expect=422)
-    c.post(f"/portal/tickets/{ticket.number}/answer", {"text": "Luz roja fija en el módem"})
+    assert 'id="message-form"' in page and "¿Qué luces tiene el módem?" in page
+    c.post(f"/portal/tickets/{ticket.number}/messages", {"text": "   "}, expect=422)
+    c.post(f"/portal/tickets/{ticket.number}/messages", {"text": "Luz roja fija en el módem"}, expect=303)
     diagnosis = ready_task(ticket, "diagnostico")
     assert "Luz roja fija" in diagnosis.instructions
-    c.post(f"/portal/tickets/{ticket.number}/answer", {"text": "Otra vez"}, expect=409)
 
 
 def test_portal_only_customers_get_no_status_mails(customer):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import CaseStatus, Category, OutboxMessage, TicketEvent
-from app.services.cases import kinds
+from app.services.cases import customer_timeline, kinds
 from tests.staff.conftest import open_complaint, ready_task
 
 
@@ -96,7 +96,9 @@ def test_an_admin_rewords_a_status_and_tells_the_customer_about_it(staff):
     db.session.commit()
     line = db.session.scalar(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
                                                        TicketEvent.kind == "status_changed"))
-    assert line.public and line.message == "Estado: Recibimos su queja → Probando su servicio."
+    assert line.public and line.message == "Estado: Registrada → En pruebas."  # staff read their wording
+    customer_line = customer_timeline.lines(ticket, [line], {})[0]
+    assert customer_line.title == "Probando su servicio"  # the customer reads hers
     mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id,
                                                          OutboxMessage.subject.contains("Probando su servicio")))
     assert mail is not None

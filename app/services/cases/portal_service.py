@@ -14,19 +14,25 @@ from app import clock
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
+from app.models import Attachment, Customer, HumanTask, Ticket, TicketEvent
 from app.services import sla
-from app.services.cases import answers, attachment_service, categories, kinds, message_service, ticket_service
+from app.services.cases import (
+    answers,
+    attachment_service,
+    categories,
+    customer_timeline,
+    kinds,
+    message_service,
+    ticket_service,
+)
 from app.services.processes import forms
 from app.services.sla.state import SlaState
 from app.services.transaction import transaction
 from app.services.visits import booking
 from app.services.visits import slots as visit_slots
 from app.workflow import runtime
-from handlers import timeline
 
 CUSTOMER_LANE = "Cliente"
-CUSTOMER_REPLY = message_service.CUSTOMER_REPLY
 CUSTOMER_SOURCES = ("portal", "email")  # attachments the customer sent; staff files stay internal
 CONTACT_CHOICES = ("email", "phone")
 
@@ -43,9 +49,11 @@ class TicketFilter:
 @dataclass
 class PortalTicket:
     ticket: Ticket
-    events: list[TicketEvent]
+    events: list[customer_timeline.CustomerLine]
     tasks: list[HumanTask]
     waiting_reply: bool
+    question: TicketEvent | None = None  # the technician's question the answer box answers
+    can_write: bool = False  # an open ticket: the customer may write or add files at any time
     attachments: list[Attachment] = field(default_factory=list)
     sla: SlaState | None = None  # fecha máxima de respuesta, estimated resolution, paused while we wait on him
     answer: answers.Answer | None = None  # the responsible area's answer, if any
@@ -94,9 +102,17 @@ def ticket_view(customer_id: int, ref: str) -> PortalTicket:
     events = list(db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
                                                                TicketEvent.public.is_(True))
                                      .order_by(TicketEvent.id)))
-    return PortalTicket(ticket=ticket, events=events, tasks=_customer_tasks(ticket),
-                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket), sla=sla.state(ticket),
-                        answer=answers.answer_of(ticket), visit=booking.of_ticket(ticket))
+    attachments = _attachments(ticket)
+    files: dict[int, list[Attachment]] = {}
+    for attachment in attachments:
+        files.setdefault(attachment.ticket_event_id, []).append(attachment)
+    waiting = message_service.waiting_for_answer(ticket)
+    status = ticket.status_info
+    return PortalTicket(ticket=ticket, events=customer_timeline.lines(ticket, events, files),
+                        tasks=_customer_tasks(ticket), waiting_reply=waiting,
+                        question=message_service.pending_question(ticket) if waiting else None,
+                        can_write=status is None or not status.terminal, attachments=attachments,
+                        sla=sla.state(ticket), answer=answers.answer_of(ticket), visit=booking.of_ticket(ticket))
 
 
 def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
@@ -106,7 +122,8 @@ def live_state(customer_id: int, ref: str) -> tuple[dict, str]:
         "number": view.ticket.number,
         "status": view.ticket.status,
         "status_label": kinds.customer_status_label(view.ticket),
-        "events": [{"id": e.id, "at": e.created_at.isoformat(), "message": e.message} for e in view.events],
+        "events": [{"id": e.id, "at": e.created_at.isoformat(), "title": e.title, "message": e.text,
+                    "mine": e.mine} for e in view.events],
         "tasks": [{"id": t.id, "title": t.title} for t in view.tasks],
         "waiting_reply": view.waiting_reply,
     }
@@ -122,14 +139,12 @@ def _customer_tasks(ticket: Ticket) -> list[HumanTask]:
         .order_by(HumanTask.created_at)))
 
 
-def _waiting_reply(ticket: Ticket) -> bool:
-    return db.session.scalar(select(WorkflowInstance.id).where(
-        WorkflowInstance.ticket_id == ticket.id, WorkflowInstance.status == "running",
-        WorkflowInstance.waiting_message == CUSTOMER_REPLY)) is not None
-
-
 def _attachments(ticket: Ticket) -> list[Attachment]:
-    return [a for a in attachment_service.of_ticket(ticket) if a.source in CUSTOMER_SOURCES]
+    """What the customer sent, and the files of public lines (his message taken by phone)."""
+    public = set(db.session.scalars(select(TicketEvent.id).where(TicketEvent.ticket_id == ticket.id,
+                                                                 TicketEvent.public.is_(True))))
+    return [a for a in attachment_service.of_ticket(ticket)
+            if a.source in CUSTOMER_SOURCES or a.ticket_event_id in public]
 
 
 def customer_task(customer_id: int, task_id: str) -> tuple[HumanTask, dict]:
@@ -161,15 +176,13 @@ def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
     return task
 
 
-def answer_request(customer_id: int, ref: str, text: str) -> Ticket:
-    """The customer's answer to a request for details (the workflow waits for ``respuesta_cliente``)."""
-    text = (text or "").strip()
-    if not text:
-        raise ValidationFailed(_("Please correct the marked fields."), errors={"text": [_("Write your answer.")]})
+def write_message(customer_id: int, ref: str, text: str, files: list[tuple[str, bytes]]) -> Ticket:
+    """The customer writes (or sends files) on his open ticket: the answer to the technician's question
+    when the process waits for one, else a message the assignee is told about."""
     with transaction():
         ticket = own_ticket(customer_id, ref)
-        timeline.add_event(ticket, "customer_message", text[:4000], public=True)
-        return message_service.deliver_customer_message(ticket, text[:4000])
+        message_service.write(ticket, text, files, via="portal")
+    return ticket
 
 
 def open_complaint(customer_id: int, *, service_address: str, category: str, description: str,
@@ -210,8 +223,9 @@ def complaint_categories() -> dict[str, str]:
 
 def attachment_download(customer_id: int, attachment_id: int) -> tuple[Attachment, Path]:
     attachment = db.session.scalar(select(Attachment).join(Ticket, Ticket.id == Attachment.ticket_id).where(
-        Attachment.id == attachment_id, Ticket.customer_id == customer_id,
-        Attachment.source.in_(CUSTOMER_SOURCES)))
+        Attachment.id == attachment_id, Ticket.customer_id == customer_id).outerjoin(
+        TicketEvent, TicketEvent.id == Attachment.ticket_event_id).where(
+        or_(Attachment.source.in_(CUSTOMER_SOURCES), TicketEvent.public.is_(True))))
     if attachment is None:
         raise NotFound(_("Attachment not found."))
     return attachment_service.open_for_download(attachment.id)

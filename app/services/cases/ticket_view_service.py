@@ -90,6 +90,16 @@ class TicketPage:
     incident: panel.IncidentPanel | None = None
     timeline: list = field(default_factory=list)  # events, runs of automatic lines folded (group_timeline)
     visit: booking.BookedVisit | None = None  # the on-site visit, booked or made
+    can_write: bool = False  # open: staff may record what the customer said by phone
+
+    @property
+    def event_files(self) -> dict[int, list[Attachment]]:
+        """Attachments by the timeline line they came with (a customer's message, a mail)."""
+        files: dict[int, list[Attachment]] = {}
+        for attachment in self.attachments:
+            if attachment.ticket_event_id is not None:
+                files.setdefault(attachment.ticket_event_id, []).append(attachment)
+        return files
 
 
 def ticket_page(number: str, user: User) -> TicketPage:
@@ -106,7 +116,8 @@ def ticket_page(number: str, user: User) -> TicketPage:
                       category=categories.leaf_label(ticket.category),
                       followup=analysis.analyze(ticket), answer_events=answers.marked_events(ticket),
                       links=links.links_of(ticket), incident=panel.of(ticket), timeline=group_timeline(events),
-                      visit=booking.of_ticket(ticket))
+                      visit=booking.of_ticket(ticket),
+                      can_write=ticket.status_info is None or not ticket.status_info.terminal)
 
 
 def attachment_download(number: str, attachment_id: int, user: User) -> tuple[Attachment, Path]:

@@ -10,7 +10,9 @@
   var known = {};
   document.querySelectorAll("#live-events li").forEach(function (li) { known[li.dataset.id] = true; });
   var taskCount = document.querySelectorAll("#live-tasks li").length;
-  var waiting = !!document.getElementById("answer-form");
+  // The page was drawn while a technician's question waited: its answer box is there already.
+  var write = document.getElementById("write");
+  var waiting = !!(write && write.dataset.waiting);
 
   function draw(state) {
     document.getElementById("live-status").textContent = state.status_label;
@@ -19,16 +21,23 @@
       if (known[e.id]) { return; }
       known[e.id] = true;
       var li = document.createElement("li");
-      li.className = "event event-new";
+      li.className = "event event-new" + (e.mine ? " message mine" : "");
       li.dataset.id = e.id;
       var at = document.createElement("span");
       at.className = "muted";
       at.textContent = e.when || e.at;
       var msg = document.createElement("span");
-      msg.className = "msg";
+      msg.className = "msg pre";
       msg.textContent = e.message;
       li.appendChild(at);
       li.appendChild(document.createTextNode(" "));
+      if (e.title) {
+        var who = document.createElement("strong");
+        who.className = "who";
+        who.textContent = e.title;
+        li.appendChild(who);
+        li.appendChild(document.createTextNode(" "));
+      }
       li.appendChild(msg);
       list.appendChild(li);
     });
@@ -46,8 +55,6 @@
     });
     card.hidden = !(state.tasks.length || state.waiting_reply);
     document.getElementById("reload-note").hidden = !(state.waiting_reply && !waiting);
-    var form = document.getElementById("answer-form");
-    if (form) { form.hidden = !state.waiting_reply; }
     taskCount = state.tasks.length;
   }
 
