@@ -14,13 +14,16 @@ from app.services.cases import inbox_service, kinds
 from app.staff import bp
 from app.staff.auth import login_manager
 
-PUBLIC_ENDPOINTS = {"staff.login", "staff.vendor", "staff.static"}
+PUBLIC_ENDPOINTS = {"staff.login", "staff.vendor", "staff.vendor_dist", "staff.static"}
 # Only these files of node_modules are served (the diagram viewer and its styles).
 VENDOR_FILES = {
     "bpmn-navigated-viewer.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
     "bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
     "diagram-js.css": "bpmn-js/dist/assets/diagram-js.css",
 }
+# The analyst's modeler: the distributed bundles of these packages with their styles and fonts, kept in
+# their folders so that the styles' relative font URLs resolve.
+VENDOR_DIRS = {"bpmn-js": "bpmn-js/dist", "dmn-js": "dmn-js/dist"}
 
 
 @bp.before_request
@@ -78,6 +81,14 @@ def vendor(name: str):
     if not path.is_file():
         abort(404)
     return send_from_directory(path.parent, path.name, max_age=3600)
+
+
+@bp.get("/vendor/<package>/<path:name>")
+def vendor_dist(package: str, name: str):
+    if package not in VENDOR_DIRS:
+        abort(404)
+    return send_from_directory(Path(current_app.config["NODE_MODULES_DIR"]) / VENDOR_DIRS[package], name,
+                               max_age=3600)
 
 
 def _back() -> str:
