@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -54,6 +54,8 @@ class Ticket(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     round: Mapped[int] = mapped_column(Integer, default=0)
+    # Opened by a process analyst to try a version of its process (the processes page), not a customer's case.
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     report: Mapped[dict | None] = mapped_column(JSON)
     survey_score: Mapped[int | None] = mapped_column(Integer)
     survey_comment: Mapped[str | None] = mapped_column(Text)

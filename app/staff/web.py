@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -35,7 +35,10 @@ def _require_sign_in():
 
 @bp.errorhandler(DomainError)
 def _domain_error(err: DomainError):
-    """A refused action goes back where it came from with the reason; a refused page says why."""
+    """A refused action goes back where it came from with the reason; a refused page says why; a script's
+    JSON request (the modeler) gets the reason as JSON."""
+    if request.is_json:
+        return jsonify({"message": err.message, "errors": err.errors}), err.status
     if request.method == "POST":
         flash(err.message, "error")
         return redirect(_back())

@@ -43,9 +43,12 @@ def latest_version(process_id: str) -> ProcessVersion:
     return version
 
 
-def start(ticket: Ticket, process_id: str, actor: User | None = None) -> WorkflowInstance:
-    """Start a new instance of the latest version of ``process_id`` for ``ticket``."""
-    return _start(ticket, latest_version(process_id), actor, parent=None, message=None, depth=0)
+def start(ticket: Ticket, process_id: str, actor: User | None = None,
+          version: ProcessVersion | None = None) -> WorkflowInstance:
+    """Start a new instance of ``version`` (by default the latest) of ``process_id`` for ``ticket``."""
+    if version is not None and version.process_id != process_id:
+        raise Conflict(_("Version %(n)s is not a version of %(process)s.", n=version.version, process=process_id))
+    return _start(ticket, version or latest_version(process_id), actor, parent=None, message=None, depth=0)
 
 
 def start_on_message(ticket: Ticket, name: str, payload: dict, actor: User | None = None) -> list[WorkflowInstance]:
