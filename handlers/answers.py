@@ -41,7 +41,7 @@ def newest(ticket: Ticket) -> TicketAnswer | None:
                              .order_by(TicketAnswer.answered_at.desc(), TicketAnswer.id.desc()).limit(1))
 
 
-@service_task("ticket.record_answer")
+@service_task("ticket.record_answer", results=("answered",))
 def record_answer(ctx: HandlerContext, text: str) -> dict:
     """The answer step of a diagram (a follow-up's): record it and mark the ticket answered."""
     record(ctx.ticket, "followup_answer", text, actor=ctx.actor)

@@ -16,7 +16,7 @@ from handlers.registry import HandlerContext, service_task
 from handlers.tickets import change_status
 
 
-@service_task("claim.record_decision")
+@service_task("claim.record_decision", results=("level", "decision", "line_status"))
 def record_decision(ctx: HandlerContext, version_id: int, level: int, decision: str, reason: str,
                     final: bool) -> dict:
     version = db.session.get(ClaimLineVersion, version_id)
@@ -55,7 +55,7 @@ def _tell_customer(ctx: HandlerContext, version: ClaimLineVersion, decision: str
                                  reason=reason)
 
 
-@service_task("claim.apply_effect")
+@service_task("claim.apply_effect", results=("kind", "reference", "number"))
 def apply_effect(ctx: HandlerContext, version_id: int, effect: str) -> dict:
     """nota_credito / ajuste: a request to the billing port; orden_servicio: a service order for the claim."""
     version = db.session.get(ClaimLineVersion, version_id)
@@ -90,7 +90,7 @@ def _service_order(ctx: HandlerContext, version: ClaimLineVersion) -> BillingDoc
                 n=version.line.position))
 
 
-@service_task("claim.approval_due")
+@service_task("claim.approval_due", results=("due_at",))
 def approval_due(ctx: HandlerContext, submitted_at: str, hours: float, calendar: str) -> dict:
     """When the approval is due: ``hours`` of open time of the SLA engine's ``calendar`` after sending."""
     due = arithmetic.add_business_time(datetime.fromisoformat(submitted_at), hours, calendars.load(calendar))

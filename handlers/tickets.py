@@ -28,13 +28,13 @@ def change_status(ticket: Ticket, status: str, note: str = "") -> None:
                                        public=row.public)
 
 
-@service_task("ticket.set_status")
+@service_task("ticket.set_status", results=("status",))
 def set_status(ctx: HandlerContext, status: str, note: str = "") -> dict:
     change_status(ctx.ticket, status, note)
     return {"status": status}
 
 
-@service_task("ticket.find_duplicates")
+@service_task("ticket.find_duplicates", results=("open_tickets",))
 def find_duplicates(ctx: HandlerContext) -> dict:
     """Open tickets of the same customer, for the agent who validates the report."""
     ticket = ctx.ticket
@@ -46,7 +46,7 @@ def find_duplicates(ctx: HandlerContext) -> dict:
         for t in others]}
 
 
-@service_task("ticket.category_defaults")
+@service_task("ticket.category_defaults", results=("priority", "team"))
 def category_defaults(ctx: HandlerContext, category: str) -> dict:
     """What the taxonomy says about the chosen leaf (its priority floor and default team), for the DMN."""
     leaf = Category.leaf(category)
@@ -55,7 +55,8 @@ def category_defaults(ctx: HandlerContext, category: str) -> dict:
     return {"priority": leaf.default_priority, "team": leaf.default_team.code if leaf.default_team else None}
 
 
-@service_task("ticket.classify")
+@service_task("ticket.classify", results=("priority", "response_due_at", "sla_due_at", "sla_warning_at",
+                                         "estimated_resolution_at"))
 def classify(ctx: HandlerContext, category: str, priority: str, response_hours: float, resolution_hours: float,
              sla_calendar: str, warning_share: float) -> dict:
     """Record category and priority; the SLA targets (objetivos_sla.dmn) become business-time deadlines."""
@@ -69,7 +70,7 @@ def classify(ctx: HandlerContext, category: str, priority: str, response_hours: 
             "estimated_resolution_at": ticket.estimated_resolution_at.isoformat()}
 
 
-@service_task("ticket.assign")
+@service_task("ticket.assign", results=("team", "assignee"))
 def assign(ctx: HandlerContext, team: str) -> dict:
     """Give the ticket to ``team`` and to its least-loaded active technician (fewest open tickets)."""
     ticket = ctx.ticket
@@ -93,7 +94,7 @@ def least_loaded_technician(team: Team) -> User | None:
     return min(candidates, key=lambda pair: pair[1])[0] if candidates else None
 
 
-@service_task("ticket.escalate")
+@service_task("ticket.escalate", results=("already_escalated",))
 def escalate(ctx: HandlerContext, reason: str = "") -> dict:
     ticket = ctx.ticket
     if ticket.escalated_at is not None:
@@ -103,7 +104,7 @@ def escalate(ctx: HandlerContext, reason: str = "") -> dict:
     return {"already_escalated": False}
 
 
-@service_task("sla.warn")
+@service_task("sla.warn", results=("already_warned",))
 def warn(ctx: HandlerContext) -> dict:
     """The warning share of the resolution time has passed: tell the people once per ticket."""
     ticket = ctx.ticket
@@ -114,7 +115,7 @@ def warn(ctx: HandlerContext) -> dict:
     return {"already_warned": False}
 
 
-@service_task("ticket.close")
+@service_task("ticket.close", results=("report",))
 def close(ctx: HandlerContext, nature: str = "", actions=None, solution: str = "",
           survey_score: int | None = None, survey_comment: str | None = None) -> dict:
     """Formal close: the internal report (nature, actions, resolution time) is stored on the ticket."""

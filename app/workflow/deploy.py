@@ -69,7 +69,7 @@ def build(files: dict[str, bytes]) -> list[DeployableProcess]:
     trees, errors = {}, []
     for name, content in sorted(files.items()):
         try:
-            trees[name] = _parse_xml(name, content)
+            trees[name] = parse_xml(name, content)
         except DeployError as err:
             errors.append(err)
     if errors:
@@ -119,7 +119,7 @@ def build(files: dict[str, bytes]) -> list[DeployableProcess]:
     return processes
 
 
-def _parse_xml(name: str, content: bytes):
+def parse_xml(name: str, content: bytes):
     if not name.endswith((".bpmn", ".dmn")):
         raise DeployError(_("only .bpmn and .dmn files are accepted"), file=name)
     if re.search(rb"<!DOCTYPE|<!ENTITY", content, re.IGNORECASE):
@@ -304,7 +304,7 @@ def category_references(files: dict[str, bytes]) -> list[CodeReference]:
     for name, content in sorted(files.items()):
         if not name.endswith(".dmn"):
             continue
-        tree = _parse_xml(name, content)
+        tree = parse_xml(name, content)
         ns = tree.getroot().nsmap.get(None)
         if ns not in DMN_NAMESPACES:
             continue

@@ -79,19 +79,21 @@ def option_fields(node) -> list[tuple[str, dict]]:
     return found
 
 
-def deploy_problems(leaf_codes: set[str]) -> list[DeployError]:
-    """What a deploy refuses in ``forms/``: an ``x-options`` source that does not exist, and a ``category``
-    field listing a code that is not a leaf of the taxonomy (better: ``"x-options": "categories"``)."""
+def directory_forms() -> dict[str, dict]:
+    """The forms of ``forms/`` by file name (read now: a deploy takes the files as they are)."""
     folder = Path(current_app.config["FORMS_DIR"])
-    errors = []
-    for path in sorted(folder.glob("*.schema.json")):
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        errors += [DeployError(_("Unknown x-options %(source)s.", source=source), file=f"forms/{path.name}")
-                   for source, _field in option_fields(schema) if source not in OPTION_SOURCES]
-        for field in _category_fields(schema):
-            codes = [o.get("const") for o in field.get("oneOf", [])] + list(field.get("enum", []))
-            errors += [DeployError(_("The category %(category)s does not exist in the taxonomy.", category=code),
-                                   file=f"forms/{path.name}") for code in codes if code not in leaf_codes]
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+
+
+def schema_problems(name: str, schema: dict, leaf_codes: set[str]) -> list[DeployError]:
+    """What a deploy refuses in a form: an ``x-options`` source that does not exist, and a ``category``
+    field listing a code that is not a leaf of the taxonomy (better: ``"x-options": "categories"``)."""
+    errors = [DeployError(_("Unknown x-options %(source)s.", source=source), file=name)
+              for source, _field in option_fields(schema) if source not in OPTION_SOURCES]
+    for field in _category_fields(schema):
+        codes = [o.get("const") for o in field.get("oneOf", [])] + list(field.get("enum", []))
+        errors += [DeployError(_("The category %(category)s does not exist in the taxonomy.", category=code),
+                               file=name) for code in codes if code not in leaf_codes]
     return errors
 
 
