@@ -18,6 +18,7 @@ from app.staff import (  # noqa: E402, F401
     incident_intake,
     intake,
     links,
+    processes,
     tasks,
     ticket_history,
     tickets,

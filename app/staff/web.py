@@ -76,6 +76,15 @@ def priority_labels() -> dict:
     return {"alta": _("high"), "media": _("medium"), "baja": _("low")}
 
 
+@bp.get("/")
+def home():
+    """Where a signed-in person starts: a process analyst who works no lane of tasks on the processes page,
+    everybody else on the task list."""
+    if set(current_user.user.roles) == {"analyst"}:
+        return redirect(url_for("staff.processes"))
+    return redirect(url_for("staff.tasks"))
+
+
 @bp.get("/vendor/<name>")
 def vendor(name: str):
     if name not in VENDOR_FILES:

@@ -457,6 +457,7 @@
       return make("li", {}, [link, document.createTextNode(": " + p.message)]);
     }));
     box.appendChild(list(T.changes, report.changes, function (c) { return make("li", { text: c }); }));
+    (report.notes || []).forEach(function (n) { box.appendChild(make("p", { "class": "help", text: n })); });
     box.appendChild(list(T.simulation, report.simulation, function (s) { return make("li", { text: s }); }));
     if (report.ok) {
       box.insertBefore(make("p", { "class": "flash flash-success", text: T.noProblems }), box.firstChild);
@@ -486,7 +487,8 @@
         el("modeler-report").textContent = "";
         fillFileChooser();
       }, function (err) {
-        if (err.data && err.data.problems) { showReport(err.data); } else { showError(fmt(T.failed, { error: err.message })); }
+        var problems = err.data && err.data.errors && err.data.errors.problems;
+        if (problems) { showReport({ ok: false, problems: problems }); } else { showError(fmt(T.failed, { error: err.message })); }
       });
   });
 
