@@ -235,13 +235,13 @@ def form_preview(text: str, actor: User) -> dict:
 
 def check(files: dict[str, str], actor: User) -> dict:
     """The modeler's dry run of the edited files, as the page shows it."""
-    return _report(process_service.check(_upload(files), actor))
+    return _report(process_service.check(_upload(files, actor), actor))
 
 
 def publish(files: dict[str, str], reason: str, actor: User) -> dict:
     """Publish the edited files; a problem found on the way answers the report (422) instead."""
     try:
-        results = process_service.publish(_upload(files), actor, reason)
+        results = process_service.publish(_upload(files, actor), actor, reason)
     except DeployErrors as err:
         raise ValidationFailed(err.message, errors={"problems": [_problem(p) for p in err.all]}) from None
     return {"results": [_result(r) for r in results]}
@@ -256,8 +256,16 @@ def rollback(process_id: str, number: int, reason: str, actor: User) -> list[Dep
     return process_service.publish(files, actor, reason)
 
 
-def _upload(files: dict[str, str]) -> dict[str, bytes]:
-    return {name.removeprefix(FORMS_PREFIX): text.encode("utf-8") for name, text in files.items()}
+def _upload(files: dict[str, str], actor: User) -> dict[str, bytes]:
+    """The edited files, with the live decision tables their diagrams call and the analyst did not edit (a
+    diagram is built with every table it calls)."""
+    upload = {name.removeprefix(FORMS_PREFIX): text.encode("utf-8") for name, text in files.items()}
+    called = set().union(*(checks.called_decisions(text) for name, text in upload.items() if name.endswith(".bpmn")))
+    live = {name: text.encode("utf-8") for name, text in workspace(actor).items() if name.endswith(".dmn")}
+    for decision, name in checks.decision_ids(live).items():
+        if decision in called and name not in upload:
+            upload[name] = live[name]
+    return upload
 
 
 def _problem(problem) -> dict:

@@ -93,7 +93,7 @@
   function bpmnModeler() {
     if (!state.bpmn) {
       state.bpmn = new window.BpmnJS({
-        container: el("modeler-canvas"), keyboard: { bindTo: document },
+        container: el("modeler-canvas"),
         moddleExtensions: { spiffworkflow: state.descriptor }
       });
       state.bpmn.on("selection.changed", function (event) { showProperties(event.newSelection[0]); });
@@ -123,7 +123,7 @@
   function openDmn(name) {
     if (state.bpmn) { state.bpmn._container.hidden = true; }
     if (!state.dmn) {
-      state.dmn = new window.DmnJS({ container: el("modeler-canvas"), common: { keyboard: { bindTo: document } } });
+      state.dmn = new window.DmnJS({ container: el("modeler-canvas") });
       state.dmn.on("views.changed", function () {
         var viewer = state.dmn.getActiveViewer();
         if (viewer && !viewer.__watched) {
@@ -440,6 +440,8 @@
     });
   }
 
+  function append(box, node) { if (node) { box.appendChild(node); } }
+
   function list(title, items, render) {
     if (!items || !items.length) { return null; }
     var ul = make("ul");
@@ -450,15 +452,15 @@
   function showReport(report) {
     var box = el("modeler-report");
     box.textContent = "";
-    box.appendChild(list(T.problems, report.problems, function (p) {
+    append(box, list(T.problems, report.problems, function (p) {
       var where = [p.file, p.element && (T.element + " " + p.element), p.line && (T.line + " " + p.line)].filter(Boolean).join(", ");
       var link = make("button", { type: "button", "class": "link problem", "data-element": p.element || "", text: where });
       link.addEventListener("click", function () { selectProblem(p); });
       return make("li", {}, [link, document.createTextNode(": " + p.message)]);
     }));
-    box.appendChild(list(T.changes, report.changes, function (c) { return make("li", { text: c }); }));
+    append(box, list(T.changes, report.changes, function (c) { return make("li", { text: c }); }));
     (report.notes || []).forEach(function (n) { box.appendChild(make("p", { "class": "help", text: n })); });
-    box.appendChild(list(T.simulation, report.simulation, function (s) { return make("li", { text: s }); }));
+    append(box, list(T.simulation, report.simulation, function (s) { return make("li", { text: s }); }));
     if (report.ok) {
       box.insertBefore(make("p", { "class": "flash flash-success", text: T.noProblems }), box.firstChild);
       if (!report.changes || !report.changes.length) { box.appendChild(make("p", { text: T.noChanges })); }
@@ -503,6 +505,9 @@
   });
 
   el("modeler-file").addEventListener("change", function () { open(el("modeler-file").value); });
+
+  // The diagram modeler for scripted edits (the browser tests draw with it; an analyst may use the console).
+  root.bpmnModeler = function () { return state.bpmn; };
 
   // ---- start -------------------------------------------------------------------------------------------------
   Promise.all([
