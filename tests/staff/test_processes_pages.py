@@ -98,6 +98,8 @@ def test_a_test_ticket_starts_on_the_chosen_version(staff, complaints_start):
     instance = db.session.scalar(select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id))
     assert instance.process_version.version == 1
     assert "prueba" in ticket.description.lower()
+    page = analyst.get(done.headers["Location"]).get_data(True)  # an analyst sees the test tickets
+    assert ticket.number in page and '<span class="tag tag-internal">Prueba</span>' in page
 
 
 def test_a_process_no_kind_starts_offers_no_test_ticket(staff):
