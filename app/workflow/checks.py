@@ -25,10 +25,11 @@ from app.workflow.xmlmodel import (
     executable_process_ids,
     label,
     rule_diff,
+    used_forms,
 )
 
 __all__ = ["CheckContext", "FormReference", "called_decisions", "decision_ids", "element_diff",
-           "executable_process_ids", "form_references", "problems", "rule_diff"]
+           "executable_process_ids", "form_references", "problems", "rule_diff", "used_forms"]
 
 
 @dataclass

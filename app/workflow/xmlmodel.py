@@ -29,6 +29,14 @@ def called_decisions(bpmn_text: str | bytes) -> set[str]:
     return {(n.text or "").strip() for n in tree.xpath("//spiff:calledDecisionId", namespaces=Q)}
 
 
+def used_forms(bpmn_text: str | bytes) -> set[str]:
+    if not bpmn_text:
+        return set()
+    tree = _tree(bpmn_text, "x.bpmn")
+    return {n.get("value", "") for n in tree.xpath("//spiff:property[@name='formJsonSchemaFilename']",
+                                                   namespaces=Q)}
+
+
 def _dmn_q(tree) -> dict | None:
     ns = tree.getroot().nsmap.get(None)
     return {"dmn": ns} if ns in DMN_NAMESPACES else None
