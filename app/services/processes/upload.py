@@ -61,6 +61,8 @@ def prepare(files: dict[str, bytes]) -> Upload:
                 "Only .bpmn, .dmn and form .json files are accepted.")))
     if not any(n.endswith(".bpmn") for n in prepared.diagrams):
         _add_callers(prepared)
+    else:
+        _add_called_tables(prepared)
     return prepared
 
 
@@ -104,6 +106,21 @@ def _add_callers(prepared: Upload) -> None:
                 prepared.diagrams.setdefault(name, text.encode("utf-8"))
 
 
+def _add_called_tables(prepared: Upload) -> None:
+    """Diagrams without the decision tables they call: take the deployed copy of each table."""
+    defined = set(checks.decision_ids({n: c for n, c in prepared.diagrams.items() if n.endswith(".dmn")}))
+    called = set().union(*(checks.called_decisions(c) for n, c in prepared.diagrams.items() if n.endswith(".bpmn")))
+    missing = called - defined
+    for version in changes.latest_versions() if missing else []:
+        for name, text in (version.sources or {}).items():
+            found = set(checks.decision_ids({name: text.encode("utf-8")})) & missing if name.endswith(".dmn") else set()
+            if found and name not in prepared.diagrams:
+                prepared.diagrams[name] = text.encode("utf-8")
+                prepared.notes.append(_("The decision table %(file)s is the deployed one (not in the upload).",
+                                        file=name))
+                missing -= found
+
+
 def process_ids(prepared: Upload) -> set[str]:
     return checks.executable_process_ids(prepared.diagrams)
 
@@ -114,6 +131,9 @@ def analyse(prepared: Upload) -> Analysis:
         report.problems += [Problem.of(e) for e in _category_problems(prepared, prepared.forms)]
         return Analysis(report, [])
     try:
+        broken = checks.broken_flows(prepared.diagrams)
+        if broken:  # SpiffWorkflow would blame the wrong element
+            raise DeployErrors(broken)
         built = deploy.build(prepared.diagrams)
     except DeployErrors as err:
         report.problems += [Problem.of(e) for e in err.all]
