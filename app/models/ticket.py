@@ -14,6 +14,11 @@ from app.models.case import CaseKind, CaseStatus
 from app.models.people import Customer, Team, User
 from app.models.types import UTCDateTime
 
+# The fields of ``Ticket.snapshot()``: what every expression may read as ``ticket[...]``.
+SNAPSHOT_FIELDS = ("number", "kind", "channel", "status", "priority", "reported_priority", "category",
+                   "description", "customer_number", "customer_name", "service_address", "team", "assignee",
+                   "response_due_at", "sla_due_at", "sla_warning_at", "estimated_resolution_at", "round")
+
 
 class Ticket(db.Model):
     __tablename__ = "ticket"
@@ -95,7 +100,8 @@ class Ticket(db.Model):
         return info.customer_label if info else self.status
 
     def snapshot(self) -> dict:
-        """What a workflow instance starts with as ``ticket`` (JSON-serializable)."""
+        """What a workflow instance starts with as ``ticket`` (JSON-serializable; its keys are
+        ``SNAPSHOT_FIELDS``, which the deploy's data-flow check holds expressions to)."""
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return {
             "number": self.number,

@@ -25,10 +25,11 @@ from app.workflow.xmlmodel import (
     executable_process_ids,
     label,
     rule_diff,
+    used_forms,
 )
 
 __all__ = ["CheckContext", "FormReference", "called_decisions", "decision_ids", "element_diff",
-           "executable_process_ids", "form_references", "problems", "rule_diff"]
+           "executable_process_ids", "broken_flows", "form_references", "problems", "rule_diff", "used_forms"]
 
 
 @dataclass
@@ -70,6 +71,28 @@ def _owner(node):
     while node is not None and not (node.get("id") and not str(node.tag).startswith(f"{{{SPIFF_NS}}}")):
         node = node.getparent()
     return node
+
+
+def broken_flows(files: dict[str, bytes]) -> list[DeployError]:
+    """Flows from or to an element the process does not have. Checked before SpiffWorkflow parses the
+    diagram, whose own message names the wrong element ("unsupported task type" on the flow's source)."""
+    errors = []
+    for name, content in sorted(files.items()):
+        try:
+            tree = parse_xml(name, content)
+        except DeployError:
+            continue  # the build reports what does not parse
+        for process in tree.xpath("//bpmn:process", namespaces=Q):
+            ids = {node.get("id") for node in process.iter() if isinstance(node.tag, str) and node.get("id")}
+            for flow in process.xpath(".//bpmn:sequenceFlow", namespaces=Q):
+                for end, ref in (("source", flow.get("sourceRef")), ("target", flow.get("targetRef"))):
+                    if ref not in ids:
+                        errors.append(_error(
+                            _("The flow «%(flow)s» goes to «%(ref)s», which does not exist in the process "
+                              "«%(process)s».", flow=label(flow), ref=ref, process=label(process)) if end == "target"
+                            else _("The flow «%(flow)s» starts at «%(ref)s», which does not exist in the process "
+                                   "«%(process)s».", flow=label(flow), ref=ref, process=label(process)), name, flow))
+    return errors
 
 
 def problems(files: dict[str, bytes], context: CheckContext) -> list[DeployError]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from app.errors import DeployError
 from app.i18n import _
 from app.workflow.deploy import BPMN_NS, DMN_NAMESPACES, SPIFF_NS, parse_xml
 
@@ -22,11 +23,27 @@ def _tree(text: str | bytes, name: str):
     return parse_xml(name, text.encode("utf-8") if isinstance(text, str) else text)
 
 
+def _readable(text: str | bytes, name: str):
+    """The tree, or None when the file does not parse (the build reports that, with its line)."""
+    try:
+        return _tree(text, name)
+    except DeployError:
+        return None
+
+
 def called_decisions(bpmn_text: str | bytes) -> set[str]:
-    if not bpmn_text:
+    tree = _readable(bpmn_text, "x.bpmn") if bpmn_text else None
+    if tree is None:
         return set()
-    tree = _tree(bpmn_text, "x.bpmn")
     return {(n.text or "").strip() for n in tree.xpath("//spiff:calledDecisionId", namespaces=Q)}
+
+
+def used_forms(bpmn_text: str | bytes) -> set[str]:
+    tree = _readable(bpmn_text, "x.bpmn") if bpmn_text else None
+    if tree is None:
+        return set()
+    return {n.get("value", "") for n in tree.xpath("//spiff:property[@name='formJsonSchemaFilename']",
+                                                   namespaces=Q)}
 
 
 def _dmn_q(tree) -> dict | None:
@@ -38,8 +55,8 @@ def decision_ids(dmn_files: dict[str, bytes]) -> dict[str, str]:
     """{decision id: file name} of the decision tables."""
     found = {}
     for name, content in dmn_files.items():
-        tree = _tree(content, name)
-        q = _dmn_q(tree)
+        tree = _readable(content, name)
+        q = _dmn_q(tree) if tree is not None else None
         if q:
             found.update({d.get("id"): name for d in tree.xpath("//dmn:decision", namespaces=q)})
     return found
@@ -48,8 +65,8 @@ def decision_ids(dmn_files: dict[str, bytes]) -> dict[str, str]:
 def executable_process_ids(files: dict[str, bytes]) -> set[str]:
     found = set()
     for name, content in files.items():
-        if name.endswith(".bpmn"):
-            tree = _tree(content, name)
+        tree = _readable(content, name) if name.endswith(".bpmn") else None
+        if tree is not None:
             found |= {p.get("id") for p in tree.xpath("//bpmn:process[@isExecutable='true']", namespaces=Q)}
     return found
 

@@ -19,7 +19,7 @@ def latest(process_id: str) -> ProcessVersion | None:
         .order_by(ProcessVersion.version.desc()).limit(1))
 
 
-def _latest_versions() -> list[ProcessVersion]:
+def latest_versions() -> list[ProcessVersion]:
     newest = (select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("version"))
               .group_by(ProcessVersion.process_id).subquery())
     return list(db.session.scalars(
@@ -29,16 +29,10 @@ def _latest_versions() -> list[ProcessVersion]:
         .order_by(ProcessVersion.process_id)))
 
 
-def latest_callers(decision_ids: set[str]) -> list[ProcessVersion]:
-    """The latest version of every process whose diagram calls one of ``decision_ids``."""
-    return [v for v in _latest_versions()
-            if v.sources and decision_ids & checks.called_decisions(v.sources.get(v.source_file, ""))]
-
-
 def deployed_forms() -> dict[str, dict]:
     """The forms of the latest version of every process (the deployed set)."""
     found: dict[str, dict] = {}
-    for version in _latest_versions():
+    for version in latest_versions():
         found.update(version.forms or {})
     return found
 

@@ -43,6 +43,7 @@ class DeployResult:
 def check(files: dict[str, bytes], actor: User) -> CheckReport:
     """Dry run of an upload (.bpmn, .dmn and form .json files): nothing is stored."""
     _require_analyst(actor)
+    _require_files(files)
     return upload.analyse(upload.prepare(files)).report
 
 

@@ -59,8 +59,10 @@ def prepare(files: dict[str, bytes]) -> Upload:
         else:
             prepared.problems.append(Problem(name, "", "", None, _(
                 "Only .bpmn, .dmn and form .json files are accepted.")))
-    if prepared.diagrams and not any(n.endswith(".bpmn") for n in prepared.diagrams):
+    if not any(n.endswith(".bpmn") for n in prepared.diagrams):
         _add_callers(prepared)
+    else:
+        _add_called_tables(prepared)
     return prepared
 
 
@@ -83,22 +85,40 @@ def _read_form(prepared: Upload, name: str, content: bytes) -> None:
 
 
 def _add_callers(prepared: Upload) -> None:
-    """Decision tables without a diagram: take the deployed diagrams that call them (their latest version)."""
+    """Decision tables or forms without a diagram: take the deployed diagrams (their latest version) that call
+    those decisions or use those forms, so the upload is checked and published with them."""
     decisions = checks.decision_ids({n: c for n, c in prepared.diagrams.items() if n.endswith(".dmn")})
-    callers = changes.latest_callers(set(decisions))
-    for decision_id, file_name in sorted(decisions.items()):
-        users = [v for v in callers if decision_id in checks.called_decisions(v.sources[v.source_file])]
+    wanted = [(decision_id, file_name, lambda v, d=decision_id: d in checks.called_decisions(
+        v.sources[v.source_file])) for decision_id, file_name in sorted(decisions.items())]
+    wanted += [(form, form, lambda v, f=form: f in checks.used_forms(v.sources[v.source_file]))
+               for form in sorted(prepared.forms)]
+    latest = changes.latest_versions()
+    for what, file_name, uses in wanted:
+        users = [v for v in latest if v.sources and v.source_file in v.sources and uses(v)]
         if not users:
-            prepared.problems.append(Problem(file_name, decision_id, "", None, _(
-                "No deployed process calls the decision %(id)s: upload it with the diagram that uses it.",
-                id=decision_id)))
+            prepared.problems.append(Problem(file_name, "", "", None, _(
+                "No deployed process uses %(what)s: upload it with the diagram that uses it.", what=what)))
             continue
-        prepared.notes.append(_("The decision %(id)s is checked and published with the deployed process(es) "
-                                "%(processes)s that call it.", id=decision_id,
-                                processes=", ".join(sorted({v.process_id for v in users}))))
+        prepared.notes.append(_("%(what)s is checked and published with the deployed process(es) %(processes)s "
+                                "that use it.", what=what, processes=", ".join(sorted({v.process_id for v in users}))))
         for version in users:
             for name, text in version.sources.items():
                 prepared.diagrams.setdefault(name, text.encode("utf-8"))
+
+
+def _add_called_tables(prepared: Upload) -> None:
+    """Diagrams without the decision tables they call: take the deployed copy of each table."""
+    defined = set(checks.decision_ids({n: c for n, c in prepared.diagrams.items() if n.endswith(".dmn")}))
+    called = set().union(*(checks.called_decisions(c) for n, c in prepared.diagrams.items() if n.endswith(".bpmn")))
+    missing = called - defined
+    for version in changes.latest_versions() if missing else []:
+        for name, text in (version.sources or {}).items():
+            found = set(checks.decision_ids({name: text.encode("utf-8")})) & missing if name.endswith(".dmn") else set()
+            if found and name not in prepared.diagrams:
+                prepared.diagrams[name] = text.encode("utf-8")
+                prepared.notes.append(_("The decision table %(file)s is the deployed one (not in the upload).",
+                                        file=name))
+                missing -= found
 
 
 def process_ids(prepared: Upload) -> set[str]:
@@ -108,10 +128,12 @@ def process_ids(prepared: Upload) -> set[str]:
 def analyse(prepared: Upload) -> Analysis:
     report = CheckReport(problems=list(prepared.problems), notes=list(prepared.notes))
     if not prepared.diagrams:
-        if prepared.forms and not report.problems:
-            report.notes.append(_("Forms alone publish nothing: upload them with the diagrams that use them."))
+        report.problems += [Problem.of(e) for e in _category_problems(prepared, prepared.forms)]
         return Analysis(report, [])
     try:
+        broken = checks.broken_flows(prepared.diagrams)
+        if broken:  # SpiffWorkflow would blame the wrong element
+            raise DeployErrors(broken)
         built = deploy.build(prepared.diagrams)
     except DeployErrors as err:
         report.problems += [Problem.of(e) for e in err.all]
