@@ -163,3 +163,18 @@ def test_check_names_the_element_and_publish_then_roll_back_make_new_versions(st
                                                            ProcessVersion.version == 1))
     assert latest.version == 3 and latest.content_hash == first.content_hash
     assert "El nombre confundía" in latest.reason
+
+
+def test_an_edited_form_is_checked_and_published_with_the_process_that_uses_it(staff):
+    analyst = staff("analista")
+    analyst.refresh_token(MODELER)
+    workspace = analyst.get(f"{MODELER}/workspace.json").get_json()["files"]
+    schema = json.loads(workspace["forms/coordinar_visita.schema.json"])
+    schema["properties"]["visit_notes"]["title"] = "Indicaciones para llegar"
+    edited = {"forms/coordinar_visita.schema.json": json.dumps(schema, ensure_ascii=False)}
+    report = post_json(analyst, f"{MODELER}/check", {"files": edited})
+    assert report["ok"], report
+    assert any("coordinar_visita.schema.json" in line for line in report["changes"])
+    broken = {"forms/coordinar_visita.schema.json": '{"type": "object", "properties": {"x": {"type": "nada"}}}'}
+    report = post_json(analyst, f"{MODELER}/check", {"files": broken})
+    assert [p["file"] for p in report["problems"]] == ["forms/coordinar_visita.schema.json"]

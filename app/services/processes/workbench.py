@@ -257,14 +257,21 @@ def rollback(process_id: str, number: int, reason: str, actor: User) -> list[Dep
 
 
 def _upload(files: dict[str, str], actor: User) -> dict[str, bytes]:
-    """The edited files, with the live decision tables their diagrams call and the analyst did not edit (a
-    diagram is built with every table it calls)."""
+    """The edited files, with what they need from the live ones the analyst did not edit: the diagrams that use
+    an edited form (a form is published with its process) and the decision tables the diagrams call."""
     upload = {name.removeprefix(FORMS_PREFIX): text.encode("utf-8") for name, text in files.items()}
+    live = {name: text.encode("utf-8") for name, text in workspace(actor).items()}
+    edited_forms = {name for name in upload if name.endswith(".json")}
+    for name, content in live.items():
+        if not name.endswith(".bpmn") or name in upload or not edited_forms:
+            continue
+        if edited_forms & {ref.form for refs in checks.form_references({name: content}).values() for ref in refs}:
+            upload[name] = content
     called = set().union(*(checks.called_decisions(text) for name, text in upload.items() if name.endswith(".bpmn")))
-    live = {name: text.encode("utf-8") for name, text in workspace(actor).items() if name.endswith(".dmn")}
-    for decision, name in checks.decision_ids(live).items():
+    tables = {name: content for name, content in live.items() if name.endswith(".dmn")}
+    for decision, name in checks.decision_ids(tables).items():
         if decision in called and name not in upload:
-            upload[name] = live[name]
+            upload[name] = tables[name]
     return upload
 
 
