@@ -113,3 +113,13 @@ def test_approval_before_the_visit_drawn_checked_and_published(browser, live_ser
     [approval] = ready(fresh)
     assert (approval.task_name, approval.title, approval.lane) == (task_id, "Aprobar visita", "Supervisor")
     assert approval.form == "aprobar_visita.schema.json"
+
+    # The processes page: the new version with who, why and what changed; the old one with its waiting ticket.
+    page.goto(f"{live_server}/staff/processes/queja_atencion?version=1")
+    page.locator(".bpmn.drawn").wait_for()
+    badge = page.locator(".djs-overlay .count-waiting")
+    assert badge.count() >= 1 and "esperan aquí" in badge.first.get_attribute("title")
+    versions = page.locator("table.versions").inner_text()
+    assert "Alma Analista" in versions and "El supervisor aprueba cada visita" in versions
+    assert "Aprobar visita" in versions and "aprobar_visita.schema.json" in versions
+    shot(page, "modeler-04-versions")

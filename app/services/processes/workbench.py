@@ -102,8 +102,19 @@ def _changes(before: ProcessVersion, after: ProcessVersion) -> list[str]:
     return lines or [_("Same elements: only the drawing or technical details changed.")]
 
 
+def _kind_labels() -> dict[str, str]:
+    return {"userTask": _("user task"), "serviceTask": _("service task"), "scriptTask": _("script task"),
+            "businessRuleTask": _("decision task"), "sequenceFlow": _("flow"), "exclusiveGateway": _("gateway"),
+            "parallelGateway": _("parallel gateway"), "inclusiveGateway": _("inclusive gateway"),
+            "startEvent": _("start event"), "endEvent": _("end event"), "boundaryEvent": _("boundary event"),
+            "intermediateCatchEvent": _("intermediate event"), "intermediateThrowEvent": _("intermediate event"),
+            "lane": _("lane"), "laneSet": _("lanes")}
+
+
 def _element_line(change: dict) -> str:
-    what = f"{change['kind']} «{change['name'] or change['element']}» ({change['element']})"
+    kind = _kind_labels().get(change["kind"], change["kind"])
+    name = change["name"] if change["name"] and change["name"] != change["element"] else ""
+    what = f"{kind} «{name}» ({change['element']})" if name else f"{kind} {change['element']}"
     details = "; ".join(str(d) for d in change.get("details", ()))
     line = {"added": _("Added: %(what)s", what=what), "removed": _("Removed: %(what)s", what=what),
             "changed": _("Changed: %(what)s", what=what)}[change["change"]]

@@ -506,6 +506,11 @@
 
   el("modeler-file").addEventListener("change", function () { open(el("modeler-file").value); });
 
+  window.addEventListener("beforeunload", function (event) {
+    // Edited files live only in this page until they are published.
+    if (Object.keys(state.edited).length) { event.preventDefault(); event.returnValue = ""; }
+  });
+
   // The diagram modeler for scripted edits (the browser tests draw with it; an analyst may use the console).
   root.bpmnModeler = function () { return state.bpmn; };
 
