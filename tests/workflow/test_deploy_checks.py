@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from app.models.ticket import SNAPSHOT_FIELDS
 from app.services.processes import process_service
 from tests.conftest import user
 from tests.drawing import drawn
-from tests.workflow.conftest import DATA, data_file
+from tests.workflow.conftest import DATA, data_file, open_ticket
 
 SCENARIO = data_file("scenario.bpmn").decode()
 
@@ -201,3 +202,7 @@ def test_a_path_that_fails_in_the_simulation_names_where_it_stopped():
     [failed] = [p for p in report.simulation if not p.ok]
     assert failed.process_id == "prueba_inicio" and "«Calcular»" in failed.message
     assert "ZeroDivisionError" in failed.message
+
+
+def test_the_fields_the_check_allows_are_the_snapshot_s(app):
+    assert tuple(open_ticket().snapshot()) == SNAPSHOT_FIELDS
