@@ -145,6 +145,9 @@ def analyse(prepared: Upload) -> Analysis:
         teams=set(db.session.scalars(select(Team.code))))
     report.problems += [Problem.of(e) for e in checks.problems(prepared.diagrams, context)]
     report.problems += [Problem.of(e) for e in _category_problems(prepared, available)]
+    if not built and not report.problems:
+        report.problems.append(Problem(next(iter(sorted(prepared.diagrams))), "", "", None, _(
+            "The upload holds no executable process: nothing would be published.")))
     used = checks.form_references(prepared.diagrams)
     candidates = []
     for process in built:
