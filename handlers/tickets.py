@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app import clock, signals
 from app.businesstime import ticket_clock
 from app.extensions import db
+from app.i18n import _l
 from app.models import CaseStatus, Category, Team, Ticket, User
 from handlers.registry import HandlerContext, service_task
 
@@ -28,7 +29,10 @@ def change_status(ticket: Ticket, status: str, note: str = "") -> None:
                                        public=row.public)
 
 
-@service_task("ticket.set_status", results=("status",))
+@service_task("ticket.set_status", params={
+    "status": _l("Status code of the kind of case."),
+    "note": _l("Message to the customer (optional)."),
+}, results=("status",))
 def set_status(ctx: HandlerContext, status: str, note: str = "") -> dict:
     change_status(ctx.ticket, status, note)
     return {"status": status}
@@ -46,7 +50,9 @@ def find_duplicates(ctx: HandlerContext) -> dict:
         for t in others]}
 
 
-@service_task("ticket.category_defaults", results=("priority", "team"))
+@service_task("ticket.category_defaults", params={
+    "category": _l("Code of a category leaf."),
+}, results=("priority", "team"))
 def category_defaults(ctx: HandlerContext, category: str) -> dict:
     """What the taxonomy says about the chosen leaf (its priority floor and default team), for the DMN."""
     leaf = Category.leaf(category)
@@ -55,7 +61,14 @@ def category_defaults(ctx: HandlerContext, category: str) -> dict:
     return {"priority": leaf.default_priority, "team": leaf.default_team.code if leaf.default_team else None}
 
 
-@service_task("ticket.classify", results=("priority", "response_due_at", "sla_due_at", "sla_warning_at",
+@service_task("ticket.classify", params={
+    "category": _l("Code of a category leaf."),
+    "priority": _l("Priority: alta, media or baja."),
+    "response_hours": _l("Business hours to the first response."),
+    "resolution_hours": _l("Business hours to the resolution."),
+    "sla_calendar": _l("Code of the business calendar."),
+    "warning_share": _l("Share of the time after which to warn (0 to 1)."),
+}, results=("priority", "response_due_at", "sla_due_at", "sla_warning_at",
                                          "estimated_resolution_at"))
 def classify(ctx: HandlerContext, category: str, priority: str, response_hours: float, resolution_hours: float,
              sla_calendar: str, warning_share: float) -> dict:
@@ -70,7 +83,9 @@ def classify(ctx: HandlerContext, category: str, priority: str, response_hours: 
             "estimated_resolution_at": ticket.estimated_resolution_at.isoformat()}
 
 
-@service_task("ticket.assign", results=("team", "assignee"))
+@service_task("ticket.assign", params={
+    "team": _l("Team code."),
+}, results=("team", "assignee"))
 def assign(ctx: HandlerContext, team: str) -> dict:
     """Give the ticket to ``team`` and to its least-loaded active technician (fewest open tickets)."""
     ticket = ctx.ticket
@@ -94,7 +109,9 @@ def least_loaded_technician(team: Team) -> User | None:
     return min(candidates, key=lambda pair: pair[1])[0] if candidates else None
 
 
-@service_task("ticket.escalate", results=("already_escalated",))
+@service_task("ticket.escalate", params={
+    "reason": _l("Why it is escalated."),
+}, results=("already_escalated",))
 def escalate(ctx: HandlerContext, reason: str = "") -> dict:
     ticket = ctx.ticket
     if ticket.escalated_at is not None:
@@ -115,7 +132,13 @@ def warn(ctx: HandlerContext) -> dict:
     return {"already_warned": False}
 
 
-@service_task("ticket.close", results=("report",))
+@service_task("ticket.close", params={
+    "nature": _l("Nature of the problem."),
+    "actions": _l("Actions taken."),
+    "solution": _l("The solution."),
+    "survey_score": _l("Survey score (optional)."),
+    "survey_comment": _l("Survey comment (optional)."),
+}, results=("report",))
 def close(ctx: HandlerContext, nature: str = "", actions=None, solution: str = "",
           survey_score: int | None = None, survey_comment: str | None = None) -> dict:
     """Formal close: the internal report (nature, actions, resolution time) is stored on the ticket."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from jinja2 import Environment, meta, nodes
+from jinja2 import Environment, nodes
 from lxml import etree
 
 from app.errors import DeployError
@@ -29,6 +29,7 @@ TICKET = "ticket"
 UNKNOWN = "*"  # what a task whose form is unknown writes: anything
 _GLOBALS = set(restricted_globals()) | set(restricted_globals()["__builtins__"])
 _JINJA = Environment(autoescape=False)
+_JINJA_GLOBALS = set(_JINJA.globals) | {"loop", "self", "varargs", "kwargs"}
 _READ_PROPERTIES = (*EXPRESSION_PROPERTIES, "excludedUser")
 _DICT_METHODS = ("get", "items", "keys", "values")
 
@@ -217,7 +218,10 @@ def _jinja_read(template: str) -> Read:
         parsed = _JINJA.parse(template)
     except Exception:  # a template error: the task shows it unrendered (app.workflow.index)
         return Read(template, set(), [])
-    names = set(meta.find_undeclared_variables(parsed))
+    # Read the parsed tree only: compiling it (jinja2.meta) would fold constants such as 'a' * 10**10 here,
+    # outside the evaluator's budget.
+    stored = {n.name for n in parsed.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    names = {n.name for n in parsed.find_all(nodes.Name) if n.ctx == "load"} - stored - _JINJA_GLOBALS
     keys = [(n.node.name, n.attr) for n in parsed.find_all(nodes.Getattr)
             if isinstance(n.node, nodes.Name) and n.attr not in _DICT_METHODS]
     keys += [(n.node.name, n.arg.value) for n in parsed.find_all(nodes.Getitem)

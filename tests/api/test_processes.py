@@ -90,3 +90,12 @@ def test_a_changed_form_alone_is_a_new_version_of_the_process_that_uses_it(api):
     assert report["ok"], report["problems"]
     [change] = [c for c in report["changes"] if c["process_id"] == "prueba_ronda_frm"]
     assert change["creates_version"] and change["forms"] == ["prueba_frm.schema.json"]
+
+
+def test_garbage_uploads_get_a_report_never_a_server_error(api):
+    garbage = {"a.bpmn": "no es XML", "b.dmn": "<x/>", "c.json": "[1, 2]", "d.txt": "hola",
+               "e.bpmn": '<?xml version="1.0"?><definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>'}
+    for name, text in garbage.items():
+        report = upload(api, "analista", {name: text}, path="/processes/check").json
+        assert report["ok"] is False and report["problems"], name
+        assert all(p["message"] for p in report["problems"])

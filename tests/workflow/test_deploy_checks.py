@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from app.models.ticket import SNAPSHOT_FIELDS
 from app.services.processes import process_service
 from tests.conftest import user
 from tests.drawing import drawn
-from tests.workflow.conftest import DATA, data_file
+from tests.workflow.conftest import DATA, data_file, open_ticket
 
 SCENARIO = data_file("scenario.bpmn").decode()
 
@@ -184,3 +185,24 @@ def test_a_shipped_diagram_with_a_wrong_field_and_a_misspelt_variable_is_stopped
     found = {(p.element, p.message.split(" (en ")[0]) for p in report.problems}
     assert found == {("diagnostico", "«Diagnóstico» lee ticket[\"canal\"]"),
                      ("gw_resultado_diagnostico", "«¿Cómo continuar?» lee la variable «resultado»")}, report.problems
+
+
+def test_the_simulation_drives_every_flow_of_each_gateway(app):
+    xml = (Path(app.config["PROCESSES_DIR"]) / "queja_reparacion.bpmn").read_text(encoding="utf-8")
+    report = check({"queja_reparacion.bpmn": xml})
+    paths = [p for p in report.simulation if p.process_id == "queja_reparacion"]
+    taken = {choice for p in paths for choice in p.choices}
+    assert {"gw_reporte_valido→rechazar_reporte", "gw_reporte_valido→leer_categoria"} <= taken
+    [rejected] = [p for p in paths if "gw_reporte_valido→rechazar_reporte" in p.choices]
+    assert rejected.ok and rejected.elements[-1] == "end_queja_denegada"
+
+
+def test_a_path_that_fails_in_the_simulation_names_where_it_stopped():
+    report = check({"sim.bpmn": SCENARIO.replace('doubled = len(ticket["number"]) * 2', "doubled = 1 / 0")})
+    [failed] = [p for p in report.simulation if not p.ok]
+    assert failed.process_id == "prueba_inicio" and "«Calcular»" in failed.message
+    assert "ZeroDivisionError" in failed.message
+
+
+def test_the_fields_the_check_allows_are_the_snapshot_s(app):
+    assert tuple(open_ticket().snapshot()) == SNAPSHOT_FIELDS

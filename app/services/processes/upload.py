@@ -20,7 +20,7 @@ from app.i18n import _
 from app.models import Team
 from app.services.cases import categories
 from app.services.processes import changes, forms
-from app.services.processes.report import CheckReport, Problem
+from app.services.processes.report import CheckReport, PathResult, Problem
 from app.workflow import checks, deploy, simulate
 from app.workflow.deploy import DeployableProcess, DeployErrors
 from handlers.registry import operations
@@ -139,11 +139,15 @@ def analyse(prepared: Upload) -> Analysis:
         report.problems += [Problem.of(e) for e in err.all]
         return Analysis(report, [])
     available = _available_forms(prepared)
+    known_operations = operations()
     context = checks.CheckContext(
-        operations=operations(), forms=available, lane_roles=current_app.config["LANE_ROLES"],
+        operations=known_operations, forms=available, lane_roles=current_app.config["LANE_ROLES"],
         teams=set(db.session.scalars(select(Team.code))))
     report.problems += [Problem.of(e) for e in checks.problems(prepared.diagrams, context)]
     report.problems += [Problem.of(e) for e in _category_problems(prepared, available)]
+    if not built and not report.problems:
+        report.problems.append(Problem(next(iter(sorted(prepared.diagrams))), "", "", None, _(
+            "The upload holds no executable process: nothing would be published.")))
     used = checks.form_references(prepared.diagrams)
     candidates = []
     for process in built:
@@ -151,12 +155,10 @@ def analyse(prepared: Upload) -> Analysis:
                          if ref.form in available}
         candidates.append(Candidate(process, process_forms, _hash(process, process_forms)))
     report.changes = [changes.of(c.process, c.forms, c.content_hash) for c in candidates]
-    if not report.problems:
+    if not report.problems:  # a diagram with problems would only fail the simulation for the same reasons
         for candidate in candidates:
-            report.simulation += simulate.paths(candidate.process, candidate.forms)
-        report.problems += [Problem(c.process.source_file, "", "", None, r.message)
-                            for c in candidates for r in report.simulation
-                            if not r.ok and r.process_id == c.process.process_id]
+            report.simulation += [PathResult(**path) for path in
+                                  simulate.paths(candidate.process, available, known_operations)]
     return Analysis(report, candidates)
 
 
