@@ -59,7 +59,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.jinja_env.globals["form_token"] = new_token  # every state-changing form posts one (issue 13)
     register_error_handlers(app)
     register_cli(app)
-    app.add_url_rule("/", "home", lambda: redirect(url_for("staff.tasks")))
+    app.add_url_rule("/", "home", lambda: redirect(url_for("staff.home")))
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("spiff").setLevel(logging.WARNING)  # one line per task state change otherwise
     return app

@@ -50,9 +50,10 @@ class WorkflowFailed(DomainError):
 class DeployError(DomainError):
     """A diagram was refused at deploy: names the file, element, line and problem."""
 
-    def __init__(self, message: str, *, file: str = "", element: str = "", line: int | None = None):
+    def __init__(self, message: str, *, file: str = "", element: str = "", line: int | None = None,
+                 element_name: str = ""):
         super().__init__(message)
-        self.file, self.element, self.line = file, element, line
+        self.file, self.element, self.line, self.element_name = file, element, line, element_name
 
     def __str__(self) -> str:
         where = self.file or "?"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import clock, signals
 from app.businesstime import ticket_clock
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l
 from app.models import Ticket, TicketAnswer, TicketEvent, User
 from handlers import timeline
 from handlers.registry import HandlerContext, current_context, service_task
@@ -41,7 +41,9 @@ def newest(ticket: Ticket) -> TicketAnswer | None:
                              .order_by(TicketAnswer.answered_at.desc(), TicketAnswer.id.desc()).limit(1))
 
 
-@service_task("ticket.record_answer")
+@service_task("ticket.record_answer", params={
+    "text": _l("The area's answer, shown to the customer."),
+}, results=("answered",))
 def record_answer(ctx: HandlerContext, text: str) -> dict:
     """The answer step of a diagram (a follow-up's): record it and mark the ticket answered."""
     record(ctx.ticket, "followup_answer", text, actor=ctx.actor)

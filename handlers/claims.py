@@ -9,14 +9,20 @@ from app import clock
 from app.businesstime import arithmetic
 from app.businesstime import calendar as calendars
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l
 from app.models import BillingDocument, BillingRequest, ClaimLineVersion
 from handlers import notifications, outbox, timeline
 from handlers.registry import HandlerContext, service_task
 from handlers.tickets import change_status
 
 
-@service_task("claim.record_decision")
+@service_task("claim.record_decision", params={
+    "version_id": _l("The checked version of the claim line."),
+    "level": _l("Approval level (1 or 2)."),
+    "decision": _l("approved or rejected."),
+    "reason": _l("Why; the customer reads it when the decision is final."),
+    "final": _l("Whether this decision closes the line."),
+}, results=("level", "decision", "line_status"))
 def record_decision(ctx: HandlerContext, version_id: int, level: int, decision: str, reason: str,
                     final: bool) -> dict:
     version = db.session.get(ClaimLineVersion, version_id)
@@ -55,7 +61,10 @@ def _tell_customer(ctx: HandlerContext, version: ClaimLineVersion, decision: str
                                  reason=reason)
 
 
-@service_task("claim.apply_effect")
+@service_task("claim.apply_effect", params={
+    "version_id": _l("The checked version of the claim line."),
+    "effect": _l("nota_credito, ajuste or orden_servicio."),
+}, results=("kind", "reference", "number"))
 def apply_effect(ctx: HandlerContext, version_id: int, effect: str) -> dict:
     """nota_credito / ajuste: a request to the billing port; orden_servicio: a service order for the claim."""
     version = db.session.get(ClaimLineVersion, version_id)
@@ -90,7 +99,11 @@ def _service_order(ctx: HandlerContext, version: ClaimLineVersion) -> BillingDoc
                 n=version.line.position))
 
 
-@service_task("claim.approval_due")
+@service_task("claim.approval_due", params={
+    "submitted_at": _l("When the line was sent (ISO date-time)."),
+    "hours": _l("Business hours to approve."),
+    "calendar": _l("Code of the business calendar."),
+}, results=("due_at",))
 def approval_due(ctx: HandlerContext, submitted_at: str, hours: float, calendar: str) -> dict:
     """When the approval is due: ``hours`` of open time of the SLA engine's ``calendar`` after sending."""
     due = arithmetic.add_business_time(datetime.fromisoformat(submitted_at), hours, calendars.load(calendar))

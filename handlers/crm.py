@@ -51,7 +51,9 @@ def adapter(config: dict) -> CrmPort:
     return BuiltinCrm()
 
 
-@service_task("crm.record_interaction")
+@service_task("crm.record_interaction", params={
+    "kind": _l("registered, resolved or closed."),
+}, results=("crm_reference",))
 def record_interaction(ctx: HandlerContext, kind: str) -> dict:
     summary = f"{SUMMARIES.get(kind, kind)} {ctx.ticket.number}"
     return {"crm_reference": adapter(ctx.config).record(ctx.ticket, kind, summary)}

@@ -10,7 +10,8 @@ from handlers.answers import newest
 from handlers.registry import HandlerContext, service_task
 
 
-@service_task("followup.load")
+@service_task("followup.load", results=("subject", "subject_label", "category", "team", "priority", "escalated",
+                                          "earlier_priority", "earlier", "history"))
 def load(ctx: HandlerContext) -> dict:
     record = db.session.get(FollowUp, ctx.ticket.id)
     if record is None:

@@ -34,7 +34,7 @@ def detail_of(ticket) -> IncidentDetail:
     return detail
 
 
-@service_task("incident.find_duplicates")
+@service_task("incident.find_duplicates", results=("open_incidents",))
 def find_duplicates(ctx: HandlerContext) -> dict:
     ticket, detail = ctx.ticket, detail_of(ctx.ticket)
     if not detail.device_key:
@@ -45,7 +45,7 @@ def find_duplicates(ctx: HandlerContext) -> dict:
                                for t in others]}
 
 
-@service_task("incident.device")
+@service_task("incident.device", results=("summary", "faults"))
 def device(ctx: HandlerContext) -> dict:
     """The device and its faults as the task instructions show them."""
     ticket, detail = ctx.ticket, detail_of(ctx.ticket)
@@ -68,7 +68,10 @@ def fault_labels(forms_dir: str) -> dict[str, str]:
     return {o["const"]: o.get("title", o["const"]) for o in items.get("oneOf", [])}
 
 
-@service_task("incident.assess")
+@service_task("incident.assess", params={
+    "impact": _l("Impact: how many it affects."),
+    "urgency": _l("Urgency: how long it can wait."),
+}, results=("impact", "urgency", "reported_category"))
 def assess(ctx: HandlerContext, impact: str, urgency: str) -> dict:
     """Impact and urgency; the category the incident was registered with stays as the reported one."""
     detail = detail_of(ctx.ticket)
@@ -78,7 +81,12 @@ def assess(ctx: HandlerContext, impact: str, urgency: str) -> dict:
     return {"impact": impact, "urgency": urgency, "reported_category": detail.reported_category}
 
 
-@service_task("incident.escalate")
+@service_task("incident.escalate", params={
+    "trigger": _l("timer or manual."),
+    "reason": _l("Why it is escalated."),
+    "n2_team": _l("Code of the level-2 team."),
+    "level_hours": _l("Business hours level 2 has."),
+}, results=("from_level", "to_level", "reason", "due_at"))
 def escalate(ctx: HandlerContext, trigger: str, reason: str = "", n2_team: str = "", level_hours: float = 8) -> dict:
     """One level up the protocol, recorded with who (the actor, none for a timer), why and how."""
     ticket, detail = ctx.ticket, detail_of(ctx.ticket)
@@ -111,7 +119,12 @@ def escalate(ctx: HandlerContext, trigger: str, reason: str = "", n2_team: str =
     return {"from_level": from_level, "to_level": to_level, "reason": reason or "", "due_at": due.isoformat()}
 
 
-@service_task("incident.finalize")
+@service_task("incident.finalize", params={
+    "resolution": _l("The resolution."),
+    "procedure": _l("The procedure applied."),
+    "diagnosis": _l("The diagnosis."),
+    "notify_role": _l("Role whose users are told."),
+}, results=("finalized_at", "notified"))
 def finalize(ctx: HandlerContext, resolution: str, procedure: str = "", diagnosis: str = "",
              notify_role: str = "supervisor") -> dict:
     """FINALIZADO: the resolution is recorded (and searchable for similar incidents); the customer is told
@@ -128,7 +141,9 @@ def finalize(ctx: HandlerContext, resolution: str, procedure: str = "", diagnosi
     return {"finalized_at": now.isoformat(), "notified": [u.username for u in managers]}
 
 
-@service_task("incident.reopen")
+@service_task("incident.reopen", params={
+    "comment": _l("The customer's comment."),
+}, results=("status",))
 def reopen(ctx: HandlerContext, comment: str = "") -> dict:
     """The customer says it is not solved: no longer resolved (nor suggested as a solved case)."""
     ticket, detail = ctx.ticket, detail_of(ctx.ticket)
@@ -137,7 +152,10 @@ def reopen(ctx: HandlerContext, comment: str = "") -> dict:
     return {"status": "reopened"}
 
 
-@service_task("incident.close")
+@service_task("incident.close", params={
+    "final_category": _l("The real category (a leaf code)."),
+    "note": _l("Closing note."),
+}, results=("report",))
 def close(ctx: HandlerContext, final_category: str, note: str = "") -> dict:
     """Reclassify (the real category beside the reported one) and close with the internal report."""
     ticket, detail = ctx.ticket, detail_of(ctx.ticket)

@@ -99,7 +99,9 @@ def _move_timeline(duplicate: Ticket, original: Ticket) -> int:
     return len(events)
 
 
-@service_task("ticket.merge_into")
+@service_task("ticket.merge_into", params={
+    "original": _l("Number of the ticket it joins."),
+}, results=("original", "events", "attachments", "messages"))
 def merge_into_task(ctx: HandlerContext, original: str) -> dict:
     """The validator found that this report is the same as an open one: join it there."""
     target = db.session.scalar(select(Ticket).where(Ticket.number == (original or "").strip()))

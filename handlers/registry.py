@@ -5,7 +5,8 @@ may only write rows (domain fields, timeline, outbox); it never touches Flask or
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -13,6 +14,32 @@ from app.models import Ticket, User
 
 Handler = Callable[..., dict]
 SERVICE_TASKS: dict[str, Handler] = {}
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    """One parameter of an operation as the diagram names it (``spiffworkflow:parameter id=...``)."""
+
+    name: str
+    required: bool
+    default: object = None
+    description: str = ""  # Spanish, for the analyst (a lazy string: ``str()`` it in a request)
+
+
+@dataclass(frozen=True)
+class OperationInfo:
+    """What an analyst needs to use a registered operation: its parameters, the keys of its result, its doc."""
+
+    name: str
+    parameters: tuple[ParameterInfo, ...]
+    results: tuple[str, ...]
+    doc: str
+
+    def parameter(self, name: str) -> ParameterInfo | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+
+_DESCRIBED: dict[str, tuple[tuple[str, ...], Mapping[str, str]]] = {}
 
 
 @dataclass
@@ -29,14 +56,38 @@ class HandlerContext:
 current_context: ContextVar[HandlerContext | None] = ContextVar("handler_context", default=None)
 
 
-def service_task(name: str) -> Callable[[Handler], Handler]:
+def service_task(name: str, *, results: tuple[str, ...] = (),
+                 params: Mapping[str, str] | None = None) -> Callable[[Handler], Handler]:
+    """Register ``fn`` as the operation ``name``; ``results`` are the keys of the dict it returns and
+    ``params`` a short Spanish description of each parameter (lazy strings), for the analyst's modeler."""
     def register(fn: Handler) -> Handler:
         if name in SERVICE_TASKS:
             raise ValueError(f"service task {name!r} registered twice")
+        unknown = set(params or {}) - set(list(inspect.signature(fn).parameters)[1:])
+        if unknown:
+            raise ValueError(f"service task {name!r} describes parameters it does not take: {sorted(unknown)}")
         SERVICE_TASKS[name] = fn
+        _DESCRIBED[name] = (tuple(results), dict(params or {}))
         return fn
 
     return register
+
+
+def operations() -> dict[str, OperationInfo]:
+    """Every registered operation with its parameters (from the handler's signature), results and doc."""
+    return {name: _info(name, fn) for name, fn in sorted(SERVICE_TASKS.items())}
+
+
+def _info(name: str, fn: Handler) -> OperationInfo:
+    results, descriptions = _DESCRIBED.get(name, ((), {}))
+    parameters = []
+    for parameter in list(inspect.signature(fn).parameters.values())[1:]:  # the first one is the context
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        required = parameter.default is inspect.Parameter.empty
+        parameters.append(ParameterInfo(parameter.name, required, None if required else parameter.default,
+                                        descriptions.get(parameter.name, "")))
+    return OperationInfo(name, tuple(parameters), results, inspect.getdoc(fn) or "")
 
 
 class UnknownOperation(LookupError):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app import clock, signals
 from app.businesstime import ticket_clock
 from app.extensions import db
+from app.i18n import _l
 from app.models import CaseStatus, Category, Team, Ticket, User
 from handlers import timeline
 from handlers.registry import HandlerContext, service_task
@@ -30,13 +31,17 @@ def change_status(ticket: Ticket, status: str, note: str = "", *, note_on_timeli
                                        public=row.public, note_on_timeline=note_on_timeline)
 
 
-@service_task("ticket.set_status")
+@service_task("ticket.set_status", params={
+    "status": _l("Status code of the kind of case."),
+    "note": _l("Message to the customer (optional)."),
+}, results=("status",))
 def set_status(ctx: HandlerContext, status: str, note: str = "") -> dict:
     change_status(ctx.ticket, status, note)
     return {"status": status}
 
 
-@service_task("ticket.ask_customer")
+@service_task("ticket.ask_customer", params={"question": _l("The question the customer is asked.")},
+              results=("status",))
 def ask_customer(ctx: HandlerContext, question: str) -> dict:
     """The technician's question opens a conversation with the customer: a public line of the timeline
     signed by whoever asked, then "waiting for the customer" (its mail carries the question)."""
@@ -45,7 +50,7 @@ def ask_customer(ctx: HandlerContext, question: str) -> dict:
     return {"status": "waiting_customer"}
 
 
-@service_task("ticket.find_duplicates")
+@service_task("ticket.find_duplicates", results=("open_tickets",))
 def find_duplicates(ctx: HandlerContext) -> dict:
     """Open tickets of the same customer, for the agent who validates the report."""
     ticket = ctx.ticket
@@ -57,7 +62,9 @@ def find_duplicates(ctx: HandlerContext) -> dict:
         for t in others]}
 
 
-@service_task("ticket.category_defaults")
+@service_task("ticket.category_defaults", params={
+    "category": _l("Code of a category leaf."),
+}, results=("priority", "team"))
 def category_defaults(ctx: HandlerContext, category: str) -> dict:
     """What the taxonomy says about the chosen leaf (its priority floor and default team), for the DMN."""
     leaf = Category.leaf(category)
@@ -66,7 +73,15 @@ def category_defaults(ctx: HandlerContext, category: str) -> dict:
     return {"priority": leaf.default_priority, "team": leaf.default_team.code if leaf.default_team else None}
 
 
-@service_task("ticket.classify")
+@service_task("ticket.classify", params={
+    "category": _l("Code of a category leaf."),
+    "priority": _l("Priority: alta, media or baja."),
+    "response_hours": _l("Business hours to the first response."),
+    "resolution_hours": _l("Business hours to the resolution."),
+    "sla_calendar": _l("Code of the business calendar."),
+    "warning_share": _l("Share of the time after which to warn (0 to 1)."),
+}, results=("priority", "response_due_at", "sla_due_at", "sla_warning_at",
+                                         "estimated_resolution_at"))
 def classify(ctx: HandlerContext, category: str, priority: str, response_hours: float, resolution_hours: float,
              sla_calendar: str, warning_share: float) -> dict:
     """Record category and priority; the SLA targets (objetivos_sla.dmn) become business-time deadlines."""
@@ -80,7 +95,9 @@ def classify(ctx: HandlerContext, category: str, priority: str, response_hours: 
             "estimated_resolution_at": ticket.estimated_resolution_at.isoformat()}
 
 
-@service_task("ticket.assign")
+@service_task("ticket.assign", params={
+    "team": _l("Team code."),
+}, results=("team", "assignee"))
 def assign(ctx: HandlerContext, team: str) -> dict:
     """Give the ticket to ``team`` and to its least-loaded active technician (fewest open tickets)."""
     ticket = ctx.ticket
@@ -104,7 +121,9 @@ def least_loaded_technician(team: Team) -> User | None:
     return min(candidates, key=lambda pair: pair[1])[0] if candidates else None
 
 
-@service_task("ticket.escalate")
+@service_task("ticket.escalate", params={
+    "reason": _l("Why it is escalated."),
+}, results=("already_escalated",))
 def escalate(ctx: HandlerContext, reason: str = "") -> dict:
     ticket = ctx.ticket
     if ticket.escalated_at is not None:
@@ -114,7 +133,7 @@ def escalate(ctx: HandlerContext, reason: str = "") -> dict:
     return {"already_escalated": False}
 
 
-@service_task("sla.warn")
+@service_task("sla.warn", results=("already_warned",))
 def warn(ctx: HandlerContext) -> dict:
     """The warning share of the resolution time has passed: tell the people once per ticket."""
     ticket = ctx.ticket
@@ -125,7 +144,13 @@ def warn(ctx: HandlerContext) -> dict:
     return {"already_warned": False}
 
 
-@service_task("ticket.close")
+@service_task("ticket.close", params={
+    "nature": _l("Nature of the problem."),
+    "actions": _l("Actions taken."),
+    "solution": _l("The solution."),
+    "survey_score": _l("Survey score (optional)."),
+    "survey_comment": _l("Survey comment (optional)."),
+}, results=("report",))
 def close(ctx: HandlerContext, nature: str = "", actions=None, solution: str = "",
           survey_score: int | None = None, survey_comment: str | None = None) -> dict:
     """Formal close: the internal report (nature, actions, resolution time) is stored on the ticket."""

@@ -27,7 +27,15 @@ class ProcessVersion(db.Model):
     sources: Mapped[dict] = deferred(mapped_column(JSON))
     spec_json: Mapped[str] = deferred(mapped_column(Text))
     start_message: Mapped[str | None] = mapped_column(String(80), index=True)
+    # The task forms this version uses ({file name: JSON Schema}): a running ticket keeps the form of its
+    # version. Versions deployed before forms were versioned have none and read forms/.
+    forms: Mapped[dict | None] = deferred(mapped_column(JSON))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Publishing is a recorded act: who (none: the command line) and why.
+    deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    deployed_by = relationship("User")
 
 
 class WorkflowInstance(db.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -13,6 +13,11 @@ from app.extensions import db
 from app.models.case import CaseKind, CaseStatus
 from app.models.people import Customer, Team, User
 from app.models.types import UTCDateTime
+
+# The fields of ``Ticket.snapshot()``: what every expression may read as ``ticket[...]``.
+SNAPSHOT_FIELDS = ("number", "kind", "channel", "status", "priority", "reported_priority", "category",
+                   "description", "customer_number", "customer_name", "service_address", "team", "assignee",
+                   "response_due_at", "sla_due_at", "sla_warning_at", "estimated_resolution_at", "round")
 
 
 class Ticket(db.Model):
@@ -57,6 +62,8 @@ class Ticket(db.Model):
     # {"versions": {process id: process_version.id}, "as_of": moment}: the versions this ticket runs in every
     # round (app.workflow.runtime.version_for)
     process_pins: Mapped[dict | None] = mapped_column(JSON)
+    # Opened by a process analyst to try a version of its process (the processes page), not a customer's case.
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     report: Mapped[dict | None] = mapped_column(JSON)
     survey_score: Mapped[int | None] = mapped_column(Integer)
     survey_comment: Mapped[str | None] = mapped_column(Text)
@@ -96,7 +103,8 @@ class Ticket(db.Model):
         return info.customer_label if info else self.status
 
     def snapshot(self) -> dict:
-        """What a workflow instance starts with as ``ticket`` (JSON-serializable)."""
+        """What a workflow instance starts with as ``ticket`` (JSON-serializable; its keys are
+        ``SNAPSHOT_FIELDS``, which the deploy's data-flow check holds expressions to)."""
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return {
             "number": self.number,

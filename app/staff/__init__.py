@@ -21,6 +21,7 @@ from app.staff import (  # noqa: E402, F401
     intake,
     links,
     process_migration,
+    processes,
     reviews,
     tasks,
     ticket_history,

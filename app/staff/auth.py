@@ -59,7 +59,7 @@ def _load(token: str) -> Principal | None:
 @limit("STAFF_LIMIT_LOGIN")
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("staff.tasks"))
+        return redirect(url_for("staff.home"))
     error = None
     if request.method == "POST":
         try:
@@ -96,7 +96,7 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target or "")
     if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("staff.tasks")
+    return url_for("staff.home")
 
 
 def staff_user() -> User:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -14,13 +14,16 @@ from app.services.cases import inbox_service, kinds
 from app.staff import bp
 from app.staff.auth import login_manager
 
-PUBLIC_ENDPOINTS = {"staff.login", "staff.vendor", "staff.static"}
+PUBLIC_ENDPOINTS = {"staff.login", "staff.vendor", "staff.vendor_dist", "staff.static"}
 # Only these files of node_modules are served (the diagram viewer and its styles).
 VENDOR_FILES = {
     "bpmn-navigated-viewer.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
     "bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
     "diagram-js.css": "bpmn-js/dist/assets/diagram-js.css",
 }
+# The analyst's modeler: the distributed bundles of these packages with their styles and fonts, kept in
+# their folders so that the styles' relative font URLs resolve.
+VENDOR_DIRS = {"bpmn-js": "bpmn-js/dist", "dmn-js": "dmn-js/dist"}
 
 
 @bp.before_request
@@ -32,7 +35,10 @@ def _require_sign_in():
 
 @bp.errorhandler(DomainError)
 def _domain_error(err: DomainError):
-    """A refused action goes back where it came from with the reason; a refused page says why."""
+    """A refused action goes back where it came from with the reason; a refused page says why; a script's
+    JSON request (the modeler) gets the reason as JSON."""
+    if request.is_json:
+        return jsonify({"message": err.message, "errors": err.errors}), err.status
     if request.method == "POST":
         flash(err.message, "error")
         return redirect(_back())
@@ -70,6 +76,15 @@ def priority_labels() -> dict:
     return {"alta": _("high"), "media": _("medium"), "baja": _("low")}
 
 
+@bp.get("/")
+def home():
+    """Where a signed-in person starts: a process analyst who works no lane of tasks on the processes page,
+    everybody else on the task list."""
+    if set(current_user.user.roles) == {"analyst"}:
+        return redirect(url_for("staff.processes"))
+    return redirect(url_for("staff.tasks"))
+
+
 @bp.get("/vendor/<name>")
 def vendor(name: str):
     if name not in VENDOR_FILES:
@@ -78,6 +93,14 @@ def vendor(name: str):
     if not path.is_file():
         abort(404)
     return send_from_directory(path.parent, path.name, max_age=3600)
+
+
+@bp.get("/vendor/<package>/<path:name>")
+def vendor_dist(package: str, name: str):
+    if package not in VENDOR_DIRS:
+        abort(404)
+    return send_from_directory(Path(current_app.config["NODE_MODULES_DIR"]) / VENDOR_DIRS[package], name,
+                               max_age=3600)
 
 
 def _back() -> str:

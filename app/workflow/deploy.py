@@ -69,7 +69,8 @@ def build(files: dict[str, bytes]) -> list[DeployableProcess]:
     trees, errors = {}, []
     for name, content in sorted(files.items()):
         try:
-            trees[name] = _parse_xml(name, content)
+            trees[name] = parse_xml(name, content)
+            _require_kind(name, trees[name])
         except DeployError as err:
             errors.append(err)
     if errors:
@@ -119,7 +120,7 @@ def build(files: dict[str, bytes]) -> list[DeployableProcess]:
     return processes
 
 
-def _parse_xml(name: str, content: bytes):
+def parse_xml(name: str, content: bytes):
     if not name.endswith((".bpmn", ".dmn")):
         raise DeployError(_("only .bpmn and .dmn files are accepted"), file=name)
     if re.search(rb"<!DOCTYPE|<!ENTITY", content, re.IGNORECASE):
@@ -134,6 +135,18 @@ def _parse_xml(name: str, content: bytes):
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:  # in an encoding the byte check can't read
         raise DeployError(_("the file declares a DOCTYPE or entities: refused for safety"), file=name)
     return tree
+
+
+def _require_kind(name: str, tree) -> None:
+    """A .dmn must be a DMN document and a .bpmn a BPMN one: SpiffWorkflow fails on anything else with an
+    internal error."""
+    root = tree.getroot()
+    if name.endswith(".dmn") and root.nsmap.get(None) not in DMN_NAMESPACES:
+        raise DeployError(_("the file is not a DMN decision table (its root element is not DMN definitions)"),
+                          file=name, line=root.sourceline)
+    if name.endswith(".bpmn") and root.tag != f"{{{BPMN_NS}}}definitions":
+        raise DeployError(_("the file is not a BPMN diagram (its root element is not BPMN definitions)"),
+                          file=name, line=root.sourceline)
 
 
 def _text(content: bytes, tree) -> str:
@@ -304,7 +317,7 @@ def category_references(files: dict[str, bytes]) -> list[CodeReference]:
     for name, content in sorted(files.items()):
         if not name.endswith(".dmn"):
             continue
-        tree = _parse_xml(name, content)
+        tree = parse_xml(name, content)
         ns = tree.getroot().nsmap.get(None)
         if ns not in DMN_NAMESPACES:
             continue

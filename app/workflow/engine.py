@@ -108,15 +108,18 @@ def is_spec_cached(version_id: int) -> bool:
     return version_id in _spec_cache
 
 
+def restore_spec_json(spec_json: str) -> tuple:
+    """A serialized spec and its subprocess specs, restored (not kept: see ``restore_spec``)."""
+    dct = json.loads(spec_json)
+    return (_spec_registry.restore(dct["spec"]),
+            {k: _spec_registry.restore(v) for k, v in dct["subprocess_specs"].items()})
+
+
 def restore_spec(version_id: int, spec_json: str):
     """Parsed spec of a process version, restored once per process and kept."""
     cached = _spec_cache.get(version_id)
     if cached is None:
-        dct = json.loads(spec_json)
-        cached = (
-            _spec_registry.restore(dct["spec"]),
-            {k: _spec_registry.restore(v) for k, v in dct["subprocess_specs"].items()},
-        )
+        cached = restore_spec_json(spec_json)
         with _spec_lock:
             _spec_cache[version_id] = cached
     return cached

@@ -71,7 +71,9 @@ def pin(ticket: Ticket, version: ProcessVersion, *, moved: bool = False) -> None
 
 def start(ticket: Ticket, process_id: str, actor: User | None = None,
           version: ProcessVersion | None = None) -> WorkflowInstance:
-    """Start ``process_id`` for a new ticket: the latest version, or ``version`` (an analyst's test ticket)."""
+    """Start a new instance of ``version`` (by default the latest) of ``process_id`` for ``ticket``."""
+    if version is not None and version.process_id != process_id:
+        raise Conflict(_("Version %(n)s is not a version of %(process)s.", n=version.version, process=process_id))
     return _start(ticket, version or latest_version(process_id), actor, parent=None, message=None, depth=0)
 
 

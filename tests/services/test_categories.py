@@ -81,10 +81,13 @@ DMN = """<?xml version="1.0" encoding="UTF-8"?>
 def test_a_decision_table_naming_an_unknown_category_is_refused():
     with pytest.raises(DeployErrors) as refused:
         process_service.deploy_files({"prueba.dmn": (DMN % "sin_senal").encode()})
-    [error] = refused.value.all
+    [error] = [e for e in refused.value.all if "categoría" in e.message]
     assert (error.file, error.element) == ("prueba.dmn", "e1")
     assert error.message == "La categoría sin_senal no existe en la taxonomía."
-    process_service.deploy_files({"prueba.dmn": (DMN % "intermitencia").encode()})
+    with pytest.raises(DeployErrors) as refused:  # a table nobody calls: said plainly, never a silent no-op
+        process_service.deploy_files({"prueba.dmn": (DMN % "intermitencia").encode()})
+    assert [e.message for e in refused.value.all] == [
+        "Ningún proceso desplegado usa prueba_categorias: súbalo junto con el diagrama que lo usa."]
 
 
 def test_a_form_listing_an_unknown_category_or_option_source_is_refused(app, monkeypatch, tmp_path):
@@ -94,6 +97,7 @@ def test_a_form_listing_an_unknown_category_or_option_source_is_refused(app, mon
         "otra": {"type": "string", "x-options": "colores"}}}
     (tmp_path / "f.schema.json").write_text(json.dumps(form), encoding="utf-8")
     with pytest.raises(DeployErrors) as refused:
-        process_service.deploy_files({})
-    assert sorted(e.message for e in refused.value.all) == ["La categoría sin_senal no existe en la taxonomía.",
+        process_service.deploy_files({"f.schema.json": json.dumps(form).encode()})
+    messages = sorted(e.message for e in refused.value.all if "f.schema.json" not in e.message)
+    assert messages == ["La categoría sin_senal no existe en la taxonomía.",
                                                             "x-options desconocido: colores."]

@@ -84,7 +84,8 @@ def test_a_retry_of_a_failed_step_names_the_step(monkeypatch):
     assert retried.changes == {"step": "crm_registrar", "status": ["error", "completed"]}
 
 
-def test_a_deploy_says_who_deployed_which_version(app):
+def test_a_deploy_says_who_deployed_which_version(app, monkeypatch):
+    monkeypatch.setitem(app.config, "FORMS_DIR", app.root_path + "/../tests/data/forms")
     with open(app.root_path + "/../tests/data/scenario.bpmn", encoding="utf-8") as source:
         text = source.read().replace('id="prueba_inicio"', 'id="prueba_inicio_auditada"')
     results = process_service.deploy_uploaded({"auditada.bpmn": text.encode()}, user("analista"))

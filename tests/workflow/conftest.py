@@ -34,8 +34,8 @@ def complaint_process(app):
 @pytest.fixture
 def scenario(app, monkeypatch, complaint_process):
     """Complaints start ``prueba_inicio`` (tests/data/scenario.bpmn); forms come from tests/data/forms."""
-    process_service.deploy_files({"scenario.bpmn": data_file("scenario.bpmn")})
     monkeypatch.setitem(app.config, "FORMS_DIR", str(DATA / "forms"))
+    process_service.deploy_files({"scenario.bpmn": data_file("scenario.bpmn")})
     complaint_process("prueba_inicio")
 
 

@@ -8,9 +8,14 @@ from app.errors import DeployError
 from app.extensions import db
 from app.models import ProcessVersion
 from app.services.processes import process_service
-from tests.workflow.conftest import data_file
+from tests.workflow.conftest import DATA, data_file
 
 SCENARIO = data_file("scenario.bpmn").decode()
+
+
+@pytest.fixture(autouse=True)
+def scenario_forms(app, monkeypatch):
+    monkeypatch.setitem(app.config, "FORMS_DIR", str(DATA / "forms"))
 
 
 def renamed(xml: str, suffix: str) -> str:
@@ -131,8 +136,8 @@ def test_dmn_cell_that_never_matches_is_refused():
     </decisionTable>
   </decision>
 </definitions>"""
-    [error] = refused({"prioridad.dmn": dmn})
-    assert error.element == "e1" and "?" in error.message
+    [error] = [e for e in refused({"prioridad.dmn": dmn}) if e.element == "e1"]
+    assert "?" in error.message
 
 
 def test_a_broken_file_keeps_the_live_version_live():

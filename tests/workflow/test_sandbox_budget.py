@@ -20,6 +20,7 @@ from app.services.processes import process_service
 from app.workflow.sandbox import RestrictedEnvironment, is_bounded, render_template
 from app.workflow.sandbox_process import ScriptBudgetExceeded, ScriptValueError
 from tests.conftest import user
+from tests.drawing import drawn
 from tests.workflow.conftest import open_ticket
 
 HOSTILE = {
@@ -140,7 +141,7 @@ def deploy(app, complaint_process):
     def deploy_process(script: str = "x = 1", instructions: str = "Revisar", timer: bool = False):
         xml = PROCESS.format(first="esperar" if timer else "calcular", script=escape(script),
                              instructions=escape(instructions))
-        process_service.deploy_files({"presupuesto.bpmn": xml.encode()})
+        process_service.deploy_files({"presupuesto.bpmn": drawn(xml)})
         complaint_process("prueba_presupuesto")
 
     return deploy_process

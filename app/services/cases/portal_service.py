@@ -155,7 +155,7 @@ def customer_task(customer_id: int, task_id: str) -> tuple[HumanTask, dict]:
         raise NotFound(_("Task not found."))
     if task.status != "ready":
         raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-    return task, forms.load_schema(task.form, task.ticket.kind)
+    return task, forms.task_schema(task)
 
 
 def task_slots(ticket: Ticket, schema: dict) -> list[visit_slots.Slot] | None:
@@ -171,7 +171,7 @@ def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
             raise NotFound(_("Task not found."))
         if task.status != "ready":
             raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-        forms.validate(task.form, data, task.ticket.kind, task.ticket)
+        forms.validate_task(task, data)
         runtime.complete_task(task, data, None, None)
     return task
 

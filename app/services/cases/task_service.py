@@ -59,7 +59,7 @@ def get_task(task_id: str, user: User) -> HumanTask:
 
 
 def form_schema(task: HumanTask) -> dict:
-    return forms.load_schema(task.form, task.ticket.kind)
+    return forms.task_schema(task)
 
 
 def visit_slots_of(task: HumanTask) -> list[visit_slots.Slot] | None:
@@ -106,7 +106,7 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
         on_behalf_of = (on_behalf_of or task.ticket.customer.name) if lane_role(task.lane) == CUSTOMER_ROLE else None
         if uploads and isinstance(data, dict):
             data = {**data, **{field: name for field, (name, _bytes) in uploads.items()}}
-        forms.validate(task.form, data, task.ticket.kind, task.ticket)
+        forms.validate_task(task, data)
         for field, (name, content) in (uploads or {}).items():
             stored = attachment_service.store(task.ticket, name, content, source="staff", actor=user)
             db.session.flush()
@@ -171,10 +171,9 @@ def task_page(task_id: str, user: User) -> TaskPage:
         select(HumanTask).where(HumanTask.ticket_id == task.ticket_id, HumanTask.status == "completed")
         .options(joinedload(HumanTask.completed_by)).order_by(HumanTask.completed_at)))
     customer_lane = lane_role(task.lane) == CUSTOMER_ROLE
-    kind = task.ticket.kind
-    schema = forms.load_schema(task.form, kind)
+    schema = forms.task_schema(task)
     return TaskPage(task=task, schema=schema, ticket=task.ticket,
-                    earlier=[(t, forms.load_schema(t.form, kind)) for t in earlier],
+                    earlier=[(t, forms.task_schema(t)) for t in earlier],
                     on_behalf_of=task.ticket.customer.name if customer_lane else None,
                     may_work=may_work(user, task), may_reassign=may_reassign(user),
                     candidates=_candidates(task) if may_reassign(user) else [], sla=task_query.sla_now(task.due_at),

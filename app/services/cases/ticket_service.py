@@ -9,7 +9,7 @@ from app import clock, signals
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import CaseKind, Customer, HumanTask, Ticket, User
+from app.models import CaseKind, Customer, HumanTask, ProcessVersion, Ticket, User
 from app.services.accounts.permissions import may_see_ticket, may_take_calls, visible_filter
 from app.services.cases import categories, kinds
 from app.services.sla import deadlines
@@ -34,6 +34,22 @@ def open_case(*, kind: str, channel: str, description: str, actor: User | None, 
     own channels (portal, e-mail)."""
     if actor is not None and not may_take_calls(actor):
         raise Forbidden(_("Only the contact center opens tickets."))
+    return _open(kind=kind, channel=channel, description=description, actor=actor, customer_number=customer_number,
+                 customer=customer, priority=priority, category=category, **details)
+
+
+def open_test_case(*, kind: str, version: ProcessVersion, customer_number: str, actor: User) -> Ticket:
+    """A process analyst's test ticket (``is_test``): started on ``version`` of the kind's process, which need
+    not be the latest (the caller checks that ``actor`` is an analyst)."""
+    return _open(kind=kind, channel="phone", actor=actor, customer_number=customer_number, version=version,
+                 description=str(_("Test ticket of %(process)s version %(n)s.", process=version.name,
+                                   n=version.version)),
+                 is_test=True)
+
+
+def _open(*, kind: str, channel: str, description: str, actor: User | None, customer_number: str | None = None,
+          customer: NewCustomer | None = None, priority: str | None = None, category: str | None = None,
+          version: ProcessVersion | None = None, **details) -> Ticket:
     with transaction():
         case_kind = _active_kind(kind)
         _check_category(case_kind, category)
@@ -51,7 +67,7 @@ def open_case(*, kind: str, channel: str, description: str, actor: User | None, 
         ticket.number = ticket_number(ticket, case_kind)
         ticket.estimated_resolution_at = deadlines.estimate_resolution(ticket)  # the confirmation gives it
         signals.ticket_opened.send(ticket, actor=actor)
-        runtime.start(ticket, case_kind.process_id, actor)
+        runtime.start(ticket, case_kind.process_id, actor, version=version)
     return ticket
 
 

@@ -17,10 +17,12 @@ from pathlib import Path
 
 from flask import current_app
 from jsonschema import Draft202012Validator
+from sqlalchemy import select
 
 from app.errors import DeployError, NotFound, ValidationFailed
+from app.extensions import db
 from app.i18n import _
-from app.models import Ticket
+from app.models import HumanTask, ProcessVersion, Ticket, WorkflowInstance
 from app.services.cases import categories
 from app.services.visits import appointments
 
@@ -45,22 +47,51 @@ _MESSAGES = {
 }
 
 
-@lru_cache(maxsize=128)
-def _load(forms_dir: str, name: str) -> dict:
-    path = (Path(forms_dir) / name).resolve()
-    if path.parent != Path(forms_dir).resolve() or not path.is_file():
+def _load(name: str, version_id: int | None) -> dict:
+    """The form as the process version stored it; a version from before forms were versioned (or a form
+    used outside any process) reads forms/ as it is now."""
+    stored = _version_forms(version_id) if version_id else {}
+    if name in stored:
+        return _checked(json.dumps(stored[name], sort_keys=True))
+    folder = Path(current_app.config["FORMS_DIR"]).resolve()
+    path = (folder / name).resolve()
+    if path.parent != folder or not path.is_file():
         raise NotFound(_("Form %(name)s does not exist.", name=name))
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    return _checked(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=256)
+def _checked(text: str) -> dict:
+    """A schema parsed and checked once per content: an edited file is read again, never served stale."""
+    schema = json.loads(text)
     Draft202012Validator.check_schema(schema)
     return schema
 
 
-def load_schema(name: str | None, kind: str | None = None) -> dict:
+def _version_forms(version_id: int) -> dict:
+    return db.session.scalar(select(ProcessVersion.forms).where(ProcessVersion.id == version_id)) or {}
+
+
+def _version_of(task: HumanTask) -> int | None:
+    return db.session.scalar(select(WorkflowInstance.process_version_id)
+                             .where(WorkflowInstance.id == task.instance_id))
+
+
+def task_schema(task: HumanTask) -> dict:
+    """The form of a task as its process version has it (a running ticket keeps the form it started with)."""
+    return load_schema(task.form, task.ticket.kind, version_id=_version_of(task))
+
+
+def validate_task(task: HumanTask, data) -> dict:
+    return validate(task.form, data, task.ticket.kind, task.ticket, version_id=_version_of(task))
+
+
+def load_schema(name: str | None, kind: str | None = None, *, version_id: int | None = None) -> dict:
     """The task's JSON Schema with its ``x-options`` choices for a case of ``kind``; a task without a form
     takes an empty object."""
     if not name:
         return {"type": "object", "properties": {}, "additionalProperties": False}
-    schema = _load(current_app.config["FORMS_DIR"], name)
+    schema = _load(name, version_id)
     if not option_fields(schema):
         return schema
     return _with_options(copy.deepcopy(schema), kind)
@@ -80,19 +111,21 @@ def option_fields(node) -> list[tuple[str, dict]]:
     return found
 
 
-def deploy_problems(leaf_codes: set[str]) -> list[DeployError]:
-    """What a deploy refuses in ``forms/``: an ``x-options`` source that does not exist, and a ``category``
-    field listing a code that is not a leaf of the taxonomy (better: ``"x-options": "categories"``)."""
+def directory_forms() -> dict[str, dict]:
+    """The forms of ``forms/`` by file name (read now: a deploy takes the files as they are)."""
     folder = Path(current_app.config["FORMS_DIR"])
-    errors = []
-    for path in sorted(folder.glob("*.schema.json")):
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        errors += [DeployError(_("Unknown x-options %(source)s.", source=source), file=f"forms/{path.name}")
-                   for source, _field in option_fields(schema) if source not in OPTION_SOURCES]
-        for field in _category_fields(schema):
-            codes = [o.get("const") for o in field.get("oneOf", [])] + list(field.get("enum", []))
-            errors += [DeployError(_("The category %(category)s does not exist in the taxonomy.", category=code),
-                                   file=f"forms/{path.name}") for code in codes if code not in leaf_codes]
+    return {path.name: json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))}
+
+
+def schema_problems(name: str, schema: dict, leaf_codes: set[str]) -> list[DeployError]:
+    """What a deploy refuses in a form: an ``x-options`` source that does not exist, and a ``category``
+    field listing a code that is not a leaf of the taxonomy (better: ``"x-options": "categories"``)."""
+    errors = [DeployError(_("Unknown x-options %(source)s.", source=source), file=name)
+              for source, _field in option_fields(schema) if source not in OPTION_SOURCES]
+    for field in _category_fields(schema):
+        codes = [o.get("const") for o in field.get("oneOf", [])] + list(field.get("enum", []))
+        errors += [DeployError(_("The category %(category)s does not exist in the taxonomy.", category=code),
+                               file=name) for code in codes if code not in leaf_codes]
     return errors
 
 
@@ -118,13 +151,14 @@ def _with_options(schema: dict, kind: str | None) -> dict:
     return schema
 
 
-def validate(name: str | None, data, kind: str | None = None, ticket: Ticket | None = None) -> dict:
+def validate(name: str | None, data, kind: str | None = None, ticket: Ticket | None = None, *,
+             version_id: int | None = None) -> dict:
     """Return ``data`` if it satisfies the form, else raise ``ValidationFailed`` with per-field errors.
 
     ``ticket`` is the case the task belongs to: an appointment must also fit its visit's team agenda."""
     if not isinstance(data, dict):
         raise ValidationFailed(_("The form data must be an object."), errors={"data": [_("Must be an object.")]})
-    schema = load_schema(name, kind)
+    schema = load_schema(name, kind, version_id=version_id)
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):

@@ -1,4 +1,11 @@
-"""Deploying processes: a changed process gets a new numbered version; a broken one changes nothing."""
+"""Deploying processes = check, then publish.
+
+``check`` is a dry run: every problem of an upload (diagrams, decision tables and the task forms they use),
+what would change against the latest versions and a simulation of every path; nothing is stored.
+``publish`` runs the same check and stores a new version of each process that changed, with its forms,
+who published it and why; a problem refuses the whole upload. The command line (``deploy_directory``) goes
+through the same checks.
+"""
 from __future__ import annotations
 
 import logging
@@ -17,10 +24,10 @@ from app.services.cases import categories, kinds
 from app.services.control import audit_service
 from app.services.followups import lines as lines_of_business
 from app.services.followups import subjects as followup_subjects
-from app.services.processes import forms
+from app.services.processes import changes, upload
+from app.services.processes.report import CheckReport, Problem
 from app.services.sla import calendar as sla_calendar
 from app.services.transaction import transaction
-from app.workflow import deploy
 from app.workflow.deploy import DeployErrors
 
 log = logging.getLogger(__name__)
@@ -31,84 +38,99 @@ class DeployResult:
     process_id: str
     version: int
     created: bool
+    message: str = ""  # Spanish: what happened ("sin cambios: sigue vigente la versión 3")
+
+
+def check(files: dict[str, bytes], actor: User) -> CheckReport:
+    """Dry run of an upload (.bpmn, .dmn and form .json files): nothing is stored."""
+    _require_analyst(actor)
+    _require_files(files)
+    return upload.analyse(upload.prepare(files)).report
+
+
+def publish(files: dict[str, bytes], actor: User, reason: str) -> list[DeployResult]:
+    """Check the upload again and, if it has no problem, store a new version of every process that changed,
+    recording who published it and why. Raises ``DeployErrors`` (422) listing every problem."""
+    _require_analyst(actor)
+    _require_files(files)
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               errors={"reason": [_("Say why you publish this change.")]})
+    return _publish(upload.prepare(files), [], actor, reason.strip())
 
 
 def deploy_directory(directory: str) -> list[DeployResult]:
-    """The diagrams and decision tables of ``directory`` and its kinds of case (``kinds/*.json``), all
-    checked before anything is stored, stored in one transaction."""
+    """The diagrams and decision tables of ``directory`` and its kinds of case (``kinds/*.json``), with the
+    forms they use from ``forms/``: all checked before anything is stored, stored in one transaction."""
     files = {p.name: p.read_bytes() for p in sorted(Path(directory).iterdir())
              if p.suffix in (".bpmn", ".dmn") and p.is_file()}
     kind_files = kinds.read_kind_files(directory)
     with transaction():
         followup_subjects.load(directory)  # before the kinds: it adds the teams their categories name
         lines_of_business.load(directory)
-        results = _deploy(files, kind_files)
         sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
+        results = _publish(upload.prepare(files), kind_files, None, _("Deployed from the command line."))
     return results
 
 
-def _check_kind_processes(kind_files: list[kinds.KindFile], deployed: set[str]) -> None:
-    known = deployed | set(db.session.scalars(select(ProcessVersion.process_id)))
-    errors = [DeployError(_("Process %(process)s is not deployed.", process=f.data["process"]), file=f.name)
-              for f in kind_files if f.data["process"] not in known]
-    if errors:
-        raise DeployErrors(errors)
-
-
-def _check_category_codes(files: dict[str, bytes]) -> None:
-    """A decision table or a form naming a category code the taxonomy lacks is refused."""
-    known = categories.leaf_codes()
-    errors = [DeployError(_("The category %(category)s does not exist in the taxonomy.", category=ref.code),
-                          file=ref.file, element=ref.element, line=ref.line)
-              for ref in deploy.category_references(files) if ref.code not in known]
-    errors += forms.deploy_problems(known)
-    if errors:
-        raise DeployErrors(errors)
-
-
 def deploy_uploaded(files: dict[str, bytes], actor: User) -> list[DeployResult]:
-    """A process analyst's upload: the same checks as the deploy command (DOCTYPE refused, XSD, code)."""
+    """The API's one-step upload: check and publish (the reason is the upload itself)."""
     _require_analyst(actor)
-    if not files:
-        raise ValidationFailed(_("Please correct the marked fields."), errors={"files": [_("Attach at least one "
-                                                                                          ".bpmn or .dmn file.")]})
-    return deploy_files(files, actor)
+    _require_files(files)
+    return _publish(upload.prepare(files), [], actor, _("Uploaded through the API."))
 
 
 def deploy_files(files: dict[str, bytes], actor: User | None = None) -> list[DeployResult]:
-    """Validate all files first (raises ``DeployErrors``), then store the processes that changed; each new
-    version is on the audit trail with who deployed it (nobody: the command line)."""
-    return _deploy(files, [], actor)
+    """Check and publish ``{file name: content}`` without a person (tests, scripts)."""
+    return _publish(upload.prepare(files), [], actor, "")
 
 
-def _deploy(files: dict[str, bytes], kind_files: list[kinds.KindFile], actor: User | None = None) -> list[DeployResult]:
-    built = deploy.build(files)
-    results = []
-    deployed_at = clock.now()  # one moment for the whole deploy: a ticket moved to it takes all its processes
+def _publish(prepared: upload.Upload, kind_files: list[kinds.KindFile], actor: User | None,
+             reason: str) -> list[DeployResult]:
     with transaction():
-        _check_kind_processes(kind_files, {process.process_id for process in built})
+        _check_kind_processes(kind_files, prepared)
         for kind_file in kind_files:
             kinds.upsert_kind(kind_file)
             for warning in categories.merge_from_kind(kind_file):
                 log.warning("deploy: %s", warning)
-        _check_category_codes(files)
-        for process in built:
-            latest = db.session.scalar(
-                select(ProcessVersion).where(ProcessVersion.process_id == process.process_id)
-                .order_by(ProcessVersion.version.desc()).limit(1))
-            if latest is not None and latest.content_hash == process.content_hash:
-                results.append(DeployResult(process.process_id, latest.version, created=False))
-                continue
-            version = ProcessVersion(
-                process_id=process.process_id, name=process.name, version=(latest.version + 1 if latest else 1),
-                content_hash=process.content_hash, source_file=process.source_file, sources=process.sources,
-                spec_json=process.spec_json, start_message=process.start_message, deployed_at=deployed_at)
-            db.session.add(version)
-            audit_service.record("process_deployed", actor, f"{process.process_id} v{version.version}",
-                                 {"file": process.source_file, "sha256": process.content_hash},
-                                 actor_name="cli")
-            results.append(DeployResult(process.process_id, version.version, created=True))
-    return results
+        analysed = upload.analyse(prepared)
+        if analysed.report.problems:
+            raise DeployErrors([_as_error(p) for p in analysed.report.problems])
+        deployed_at = clock.now()  # one moment for the whole deploy: a ticket moved to it takes all its processes
+        return [_store(candidate, actor, reason, deployed_at) for candidate in analysed.candidates]
+
+
+def _store(candidate: upload.Candidate, actor: User | None, reason: str, deployed_at) -> DeployResult:
+    latest = changes.latest(candidate.process.process_id)
+    if latest is not None and latest.content_hash == candidate.content_hash:
+        return DeployResult(candidate.process.process_id, latest.version, created=False,
+                            message=_("No change: version %(n)s stays live.", n=latest.version))
+    process = candidate.process
+    version = ProcessVersion(
+        process_id=process.process_id, name=process.name, version=(latest.version + 1 if latest else 1),
+        content_hash=candidate.content_hash, source_file=process.source_file, sources=process.sources,
+        spec_json=process.spec_json, start_message=process.start_message, forms=candidate.forms,
+        deployed_by_id=actor.id if actor else None, reason=reason or None, deployed_at=deployed_at)
+    db.session.add(version)
+    audit_service.record("process_deployed", actor, f"{process.process_id} v{version.version}",
+                         {"file": process.source_file, "sha256": candidate.content_hash,
+                          "forms": sorted(candidate.forms), "reason": reason or None},
+                         actor_name="cli")
+    return DeployResult(process.process_id, version.version, created=True,
+                        message=_("Version %(n)s published.", n=version.version))
+
+
+def _as_error(problem: Problem) -> DeployError:
+    return DeployError(problem.message, file=problem.file, element=problem.element, line=problem.line,
+                       element_name=problem.element_name)
+
+
+def _check_kind_processes(kind_files: list[kinds.KindFile], prepared: upload.Upload) -> None:
+    known = upload.process_ids(prepared) | set(db.session.scalars(select(ProcessVersion.process_id)))
+    errors = [DeployError(_("Process %(process)s is not deployed.", process=f.data["process"]), file=f.name)
+              for f in kind_files if f.data["process"] not in known]
+    if errors:
+        raise DeployErrors(errors)
 
 
 def versions(actor: User | None) -> list[ProcessVersion]:
@@ -117,6 +139,12 @@ def versions(actor: User | None) -> list[ProcessVersion]:
         _require_analyst(actor)
     return list(db.session.scalars(
         select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version)))
+
+
+def _require_files(files: dict[str, bytes]) -> None:
+    if not files:
+        raise ValidationFailed(_("Please correct the marked fields."), errors={"files": [_(
+            "Attach at least one .bpmn, .dmn or form .json file.")]})
 
 
 def _require_analyst(actor: User) -> None:

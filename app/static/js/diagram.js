@@ -1,5 +1,6 @@
 // Draws each ticket diagram with bpmn-js (served from node_modules) and marks the path taken, the current
-// task(s) and a failed step. Data comes from data-* attributes: no inline script (CSP script-src 'self').
+// task(s) and a failed step; on the processes page, the number of tickets waiting (and failed) at each task
+// (data-counts: a JSON URL). Data comes from data-* attributes: no inline script (CSP script-src 'self').
 (function () {
   "use strict";
 
@@ -46,6 +47,36 @@
     });
   }
 
+  function badge(text, kind, label) {
+    var span = document.createElement("span");
+    span.className = "count-badge count-" + kind;
+    span.textContent = text;
+    span.title = label;
+    span.setAttribute("aria-label", label);
+    return span;
+  }
+
+  function showCounts(viewer, container) {
+    // {"element id": {"waiting": n, "failed": m}}: a badge on the element's top-right corner for each.
+    var overlays = viewer.get("overlays"), registry = viewer.get("elementRegistry");
+    return fetch(container.dataset.counts, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (counts) {
+        Object.keys(counts).forEach(function (id) {
+          if (!registry.get(id)) { return; }
+          var box = document.createElement("div");
+          box.className = "counts";
+          if (counts[id].waiting) {
+            box.appendChild(badge(counts[id].waiting, "waiting", container.dataset.waitingLabel.replace("{n}", counts[id].waiting)));
+          }
+          if (counts[id].failed) {
+            box.appendChild(badge(counts[id].failed, "failed", container.dataset.failedLabel.replace("{n}", counts[id].failed)));
+          }
+          overlays.add(id, "counts", { position: { top: -12, right: 12 }, html: box });
+        });
+      });
+  }
+
   function draw(container) {
     var completed = JSON.parse(container.dataset.completed || "[]");
     var current = JSON.parse(container.dataset.current || "[]");
@@ -65,8 +96,9 @@
         markFlows(viewer, new Set(completed.concat(current)));
         mark(viewer, current, "current");
         mark(viewer, failed, "failed");
-        container.classList.add("drawn");
+        return container.dataset.counts ? showCounts(viewer, container) : null;
       })
+      .then(function () { container.classList.add("drawn"); })
       .catch(function () { container.textContent = container.dataset.error; });
   }
 
