@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.i18n import _
@@ -148,19 +148,31 @@ def _task(ref: str, task_id: str):
 @bp.route("/tickets/<ref>/tasks/<task_id>", methods=["GET", "POST"])
 @login_required
 def task(ref: str, task_id: str):
+    """Once per form, then Post/Redirect/Get; a step already done (here, by phone, or dropped by the process)
+    shows what was sent instead of a form, and keeps what was typed into a stale one."""
     ticket, task_row, schema = _task(ref, task_id)
-    raw, errors = {}, {}
+    raw, errors, unsent = {}, {}, None
     if request.method == "POST":
         data, raw, _uploads = schema_form.parse(schema, request.form)
-        try:
+
+        def work() -> idempotency.Outcome:
             portal_service.complete_customer_task(customer_id(), task_row.id, data)
+            return idempotency.Outcome(location=url_for("portal.ticket", ref=ticket.number, done=1))
+
+        try:
+            done = idempotency.once_form("portal", str(customer_id()), request.form, work)
         except ValidationFailed as err:
             errors = err.errors
+        except Conflict as err:
+            flash(err.message, "error")
+            unsent = raw
+            ticket, task_row, schema = _task(ref, task_id)
         else:
-            return redirect(url_for("portal.ticket", ref=ticket.number, done=1))
-    fields = schema_form.fields(schema, raw, errors)
-    return render_template("portal/task.html", ticket=ticket, task=task_row, schema=schema, fields=fields,
-                           errors=errors), 422 if errors else 200
+            return redirect(done.location)
+    status = 409 if unsent is not None else 422 if errors else 200
+    return render_template("portal/task.html", ticket=ticket, task=task_row, schema=schema, errors=errors,
+                           fields=schema_form.fields(schema, raw, errors), describe=schema_form.describe,
+                           unsent=unsent), status
 
 
 @bp.get("/tickets/<ref>/attachments/<int:attachment_id>")

@@ -149,6 +149,9 @@ class TaskPage:
     sla: str | None  # overdue | due_soon | on_time
     incident: panel.IncidentPanel | None = None  # an incident's device, level and similar resolved incidents
     prefill: dict = field(default_factory=dict)  # form values taken from the case's work
+    # Why the page shows no form (completed | cancelled | held | excluded | not_allowed), or None: a form
+    # drawn for a task one cannot complete would only lose what is typed into it.
+    read_only: str | None = None
 
 
 def search_tasks(user: User, query: task_query.TaskQuery) -> task_query.Page:
@@ -169,7 +172,22 @@ def task_page(task_id: str, user: User) -> TaskPage:
                     on_behalf_of=task.ticket.customer.name if customer_lane else None,
                     may_work=may_work(user, task), may_reassign=may_reassign(user),
                     candidates=_candidates(task) if may_reassign(user) else [], sla=task_query.sla_now(task.due_at),
-                    incident=panel.of(task.ticket), prefill=panel.prefill(task.ticket, schema))
+                    incident=panel.of(task.ticket), prefill=panel.prefill(task.ticket, schema),
+                    read_only=read_only_reason(task, user))
+
+
+def read_only_reason(task: HumanTask, user: User) -> str | None:
+    """Why ``user`` gets the task's values instead of its form, or None when he may complete it now
+    (the same rules ``complete_task`` enforces)."""
+    if task.status != "ready":
+        return task.status  # completed | cancelled
+    if task.excluded_user_id is not None and task.excluded_user_id == user.id:
+        return "excluded"
+    if not may_work(user, task):
+        return "not_allowed"
+    if task.assignee_id not in (None, user.id) and not user.has_role("supervisor"):
+        return "held"
+    return None
 
 
 def reassign(task_id: str, username: str, actor: User) -> HumanTask:
