@@ -57,6 +57,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.services.submissions.idempotency import new_token
 
     app.jinja_env.globals["form_token"] = new_token  # every state-changing form posts one (issue 13)
+    from app.once_forms import guard_forms
+
+    guard_forms(app)
     register_error_handlers(app)
     register_cli(app)
     app.add_url_rule("/", "home", lambda: redirect(url_for("staff.tasks")))

@@ -82,7 +82,8 @@ def new_done(number: str):
 @login_required
 @limit("PORTAL_LIMIT_NEW_TICKET")
 def new_incident():
-    """Register an incident (device, faults, files); an open one of the same device is offered to add to."""
+    """Register an incident (device, faults, files); an open one of the same device is offered to add to.
+    Sent once per form (app/once_forms.py), then Post/Redirect/Get."""
     form, errors, duplicates = request.form, {}, []
     if request.method == "POST":
         files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
@@ -96,7 +97,7 @@ def new_incident():
         else:
             if not created:
                 return redirect(url_for("portal.ticket", ref=ticket.number, added=1))
-            return render_template("portal/new_done.html", ticket=ticket), 201
+            return redirect(url_for("portal.new_done", number=ticket.number), 303)  # Post/Redirect/Get
     values = {k: form.get(k, "") for k in ("category", "description", "equipment_brand", "equipment_model",
                                            "device_serial", "fault_notes")}
     return render_template("portal/incident_new.html", values=values, errors=errors, duplicates=duplicates,
