@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import unicodedata
 from pathlib import Path
 
 from flask import Flask, redirect, url_for
@@ -113,6 +114,13 @@ def _default_settings(app: Flask) -> None:
         app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
+def _unaccent(value: str | None) -> str | None:
+    """"María López" -> "Maria Lopez" (accents dropped; ñ -> n as PostgreSQL's unaccent does)."""
+    if value is None:
+        return None
+    return "".join(ch for ch in unicodedata.normalize("NFD", value) if not unicodedata.combining(ch))
+
+
 def _configure_sqlite(app: Flask) -> None:
     """SQLite: enforce foreign keys, wait for a busy writer instead of failing at once, and use WAL so
     readers never block on the writer (NORMAL sync is safe under WAL).
@@ -138,6 +146,8 @@ def _configure_sqlite(app: Flask) -> None:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # PostgreSQL's unaccent() (the extension) for SQLite, so one query ignores accents on both.
+            dbapi_conn.create_function("unaccent", 1, _unaccent, deterministic=True)
 
         from app.services.transaction import writing
 
