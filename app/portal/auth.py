@@ -11,6 +11,7 @@ from app.errors_http import error_page
 from app.i18n import _
 from app.models import NOTIFY_CHOICES
 from app.portal import bp, limit
+from app.safe_redirect import back_after_sign_in, local_path
 from app.services.accounts import customer_auth_service
 
 SESSION_KEY = "portal_token"
@@ -31,9 +32,9 @@ def _portal_context():
 def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if g.get("account") is None:
+        if g.get("account") is None:  # back here after signing in, and a form sent meanwhile is filled again
             flash(_("Please sign in to continue."), "info")
-            return redirect(url_for("portal.login"))
+            return redirect(url_for("portal.login", next=back_after_sign_in(request)))
         return view(*args, **kwargs)
 
     return wrapper
@@ -104,7 +105,7 @@ def login():
             session.pop("csrf_token", None)  # a new CSRF token with the new session
             session[SESSION_KEY] = token
             session.permanent = True
-            return redirect(url_for("portal.tickets"))
+            return redirect(local_path(request.args.get("next"), url_for("portal.tickets")))
     return render_template("portal/login.html", error=error,
                            email=request.form.get("email", "")), 401 if error else 200
 
