@@ -32,7 +32,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
-    babel.init_app(app, default_translation_directories=str(Path(app.root_path) / "translations"))
+    from app.locale import init_locale, select_locale
+
+    babel.init_app(app, default_translation_directories=str(Path(app.root_path) / "translations"),
+                   locale_selector=select_locale)
+    init_locale(app)
     _configure_sqlite(app)
 
     from handlers import connect_subscribers

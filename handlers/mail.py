@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
-from app.i18n import _, current_locale, format_datetime, ngettext
+from app.i18n import _, current_locale, default_locale, format_datetime, ngettext
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates" / "mail"
 
@@ -26,13 +26,15 @@ def _environment() -> Environment:
 
 
 def render(names: list[str], **context) -> tuple[str, str]:
-    """Render the first template of ``names`` that exists; return (subject, body)."""
-    locale = current_locale()
-    try:
-        template = _environment().select_template([f"{locale}/{name}" for name in names])
-    except TemplateNotFound:
-        raise LookupError(f"no mail template among {names}") from None
-    text = template.render(**context)
+    """Render the first template of ``names`` that exists; return (subject, body). Always in the application's
+    language, even when a request in English (a customer's preference) queues the mail."""
+    with default_locale():
+        locale = current_locale()
+        try:
+            template = _environment().select_template([f"{locale}/{name}" for name in names])
+        except TemplateNotFound:
+            raise LookupError(f"no mail template among {names}") from None
+        text = template.render(**context)
     first, _sep, body = text.partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"mail template {template.name} must start with 'Subject:'")

@@ -12,7 +12,7 @@ from app.i18n import _
 from app.models import NOTIFY_CHOICES
 from app.portal import bp, limit
 from app.safe_redirect import back_after_sign_in, local_path
-from app.services.accounts import customer_auth_service
+from app.services.accounts import customer_auth_service, language
 
 SESSION_KEY = "portal_token"
 
@@ -116,6 +116,14 @@ def logout():
     session.pop("csrf_token", None)
     flash(_("You signed out."), "info")
     return redirect(url_for("portal.login"))
+
+
+@bp.post("/language")
+@login_required
+def set_language():
+    """The switch in the top bar: the customer's pages in Spanish or English from now on, kept with his account."""
+    language.set_customer_language(g.account.id, request.form.get("language", ""))
+    return redirect(local_path(request.form.get("back"), url_for("portal.tickets")))
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ from app.i18n import _, _l
 from app.models import User
 from app.ratelimit import limit
 from app.safe_redirect import back_after_sign_in, local_path
-from app.services.accounts import staff_auth_service
+from app.services.accounts import language, staff_auth_service
 from app.staff import bp
 
 login_manager = LoginManager()
@@ -95,6 +95,14 @@ def logout():
     session.clear()
     flash(_("You signed out."), "info")
     return redirect(url_for("staff.login"))
+
+
+@bp.post("/language")
+@login_required
+def set_language():
+    """The switch in the top bar: this user's pages in Spanish or English from now on, kept with him."""
+    language.set_staff_language(current_user.user.id, request.form.get("language", ""))
+    return redirect(local_path(request.form.get("back"), url_for("staff.tasks")))
 
 
 def _safe_next(target: str | None) -> str:
