@@ -85,7 +85,7 @@ def test_one_device_across_channels_portal_then_phone_then_email(app, customer):
     [incident] = incidents()
     # Portal again: told of the open incident, may add to it (text and files).
     page = register(c, expect=200).get_data(True)
-    assert "Ya tiene una incidencia abierta de este equipo" in page and incident.number in page
+    assert "Ya tiene una incidencia abierta de este dispositivo" in page and incident.number in page
     response = register(c, expect=302, add_to=incident.number, files=[("otra.png", PNG)],
                         description="Ahora tampoco carga la batería.")
     assert response.headers["Location"].endswith(f"/portal/tickets/{incident.number}?added=1")

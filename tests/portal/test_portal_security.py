@@ -85,7 +85,7 @@ def test_rate_limits_on_login_signup_reset_and_new_ticket(app, customer):
         new_complaint(c)
         new_complaint(c)
         page = new_complaint(c, expect=429).get_data(True)
-        assert "Demasiados intentos" in page
+        assert "Demasiados intentos" in page and "data-keeps-input" in page and "Lo que escribió se conserva" in page
         other = Customer(app)
         for _n in range(3):
             other.login("nadie@example.com", expect=401)
