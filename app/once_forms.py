@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from app.services.submissions import idempotency
 
-FACES = {"staff": "staff", "portal": "portal"}  # blueprint -> the idempotency face its keys live under
+FACES = ("staff", "portal")  # the blueprints guarded, each its own idempotency face
 SELF_GUARDED = {"staff.take_complaint", "staff.complete", "portal.new_ticket", "portal.task"}
 
 
@@ -35,7 +35,7 @@ def guard_forms(app: Flask) -> None:
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.partition(".")[0]
         if blueprint in FACES and "POST" in (rule.methods or ()) and rule.endpoint not in SELF_GUARDED:
-            app.view_functions[rule.endpoint] = _once(FACES[blueprint], app.view_functions[rule.endpoint])
+            app.view_functions[rule.endpoint] = _once(blueprint, app.view_functions[rule.endpoint])
 
 
 def _actor(face: str) -> str | None:
