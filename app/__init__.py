@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import unicodedata
 from pathlib import Path
 
 from flask import Flask, redirect, url_for
@@ -31,7 +32,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
-    babel.init_app(app, default_translation_directories=str(Path(app.root_path) / "translations"))
+    from app.locale import init_locale, select_locale
+
+    babel.init_app(app, default_translation_directories=str(Path(app.root_path) / "translations"),
+                   locale_selector=select_locale)
+    init_locale(app)
     _configure_sqlite(app)
 
     from handlers import connect_subscribers
@@ -57,6 +62,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     from app.services.submissions.idempotency import new_token
 
     app.jinja_env.globals["form_token"] = new_token  # every state-changing form posts one (issue 13)
+    from app.once_forms import guard_forms
+
+    guard_forms(app)
     register_error_handlers(app)
     register_cli(app)
     app.add_url_rule("/", "home", lambda: redirect(url_for("staff.home")))
@@ -110,6 +118,13 @@ def _default_settings(app: Flask) -> None:
         app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
+def _unaccent(value: str | None) -> str | None:
+    """"María López" -> "Maria Lopez" (accents dropped; ñ -> n as PostgreSQL's unaccent does)."""
+    if value is None:
+        return None
+    return "".join(ch for ch in unicodedata.normalize("NFD", value) if not unicodedata.combining(ch))
+
+
 def _configure_sqlite(app: Flask) -> None:
     """SQLite: enforce foreign keys, wait for a busy writer instead of failing at once, and use WAL so
     readers never block on the writer (NORMAL sync is safe under WAL).
@@ -135,6 +150,8 @@ def _configure_sqlite(app: Flask) -> None:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+            # PostgreSQL's unaccent() (the extension) for SQLite, so one query ignores accents on both.
+            dbapi_conn.create_function("unaccent", 1, _unaccent, deterministic=True)
 
         from app.services.transaction import writing
 

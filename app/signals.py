@@ -3,9 +3,28 @@
 Subscribers are connected by ``handlers.connect_subscribers`` and may only write rows in the current
 transaction (timeline, outbox, notifications): no I/O before commit.
 """
-from blinker import Namespace
+from blinker import NamedSignal, Namespace
 
-_events = Namespace()
+from app.i18n import default_locale
+
+
+class _Signal(NamedSignal):
+    """Subscribers write lines others read later (timeline, mail, inbox): in the application's language, even
+    when a request in English (a customer's or a staff user's choice) sent the signal."""
+
+    def send(self, *args, **kwargs):
+        with default_locale():
+            return super().send(*args, **kwargs)
+
+
+class _Events(Namespace):
+    def signal(self, name: str, doc: str | None = None) -> NamedSignal:
+        if name not in self:
+            self[name] = _Signal(name, doc)
+        return self[name]
+
+
+_events = _Events()
 
 ticket_opened = _events.signal("ticket-opened", doc="A ticket was created (any channel).")
 ticket_status_changed = _events.signal(

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, TemplateNotFound, select_autoescape
 
 from app import brand
-from app.i18n import _, current_locale, format_datetime, ngettext
+from app.i18n import _, current_locale, default_locale, format_datetime, ngettext
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates" / "mail"
 
@@ -52,9 +52,11 @@ def _select(names: list[str]):
 
 
 def render(names: list[str], **context) -> tuple[str, str]:
-    """Render the first template of ``names`` that exists; return (subject, body)."""
-    template = _select(names)
-    text = template.render(support_email=brand.support_email(), support_phone=brand.support_phone(), **context)
+    """Render the first template of ``names`` that exists; return (subject, body). Always in the application's
+    language, even when a request in English (a customer's preference) queues the mail."""
+    with default_locale():
+        template = _select(names)
+        text = template.render(support_email=brand.support_email(), support_phone=brand.support_phone(), **context)
     first, _sep, body = text.partition("\n")
     if not first.startswith("Subject:"):
         raise ValueError(f"mail template {template.name} must start with 'Subject:'")

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from app.i18n import default_locale
 from app.models import Ticket, User
 
 Handler = Callable[..., dict]
@@ -103,4 +104,5 @@ def call(name: str, params: dict) -> dict:
     ctx = current_context.get()
     if ctx is None:
         raise RuntimeError("service task called outside a workflow step")
-    return fn(ctx, **params)
+    with default_locale():  # what a handler writes (timeline, mail) is read by others: the application's language
+        return fn(ctx, **params)

@@ -24,6 +24,7 @@ class CustomerAccount(db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notify_by: Mapped[str] = mapped_column(String(10), default="both")
+    language: Mapped[str | None] = mapped_column(String(5))  # None: the browser's Accept-Language, else es
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     customer = relationship("Customer")

@@ -42,6 +42,7 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(5))  # the pages' language; None: the default (es)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     teams: Mapped[list[Team]] = relationship(secondary=team_members, back_populates="members")
 

@@ -12,7 +12,8 @@ from app.errors_http import error_page
 from app.i18n import _
 from app.models import NOTIFY_CHOICES
 from app.portal import bp, limit
-from app.services.accounts import customer_auth_service
+from app.safe_redirect import back_after_sign_in, local_path
+from app.services.accounts import customer_auth_service, language
 
 SESSION_KEY = "portal_token"
 
@@ -32,9 +33,9 @@ def _portal_context():
 def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if g.get("account") is None:
+        if g.get("account") is None:  # back here after signing in, and a form sent meanwhile is filled again
             flash(_("Please sign in to continue."), "info")
-            return redirect(url_for("portal.login"))
+            return redirect(url_for("portal.login", next=back_after_sign_in(request)))
         return view(*args, **kwargs)
 
     return wrapper
@@ -105,7 +106,7 @@ def login():
             session.pop("csrf_token", None)  # a new CSRF token with the new session
             session[SESSION_KEY] = token
             session.permanent = True
-            return redirect(url_for("portal.tickets"))
+            return redirect(local_path(request.args.get("next"), url_for("portal.tickets")))
     return render_template("portal/login.html", error=error,
                            email=request.form.get("email", "")), 401 if error else 200
 
@@ -116,6 +117,14 @@ def logout():
     session.pop("csrf_token", None)
     flash(_("You signed out."), "info")
     return redirect(url_for("portal.login"))
+
+
+@bp.post("/language")
+@login_required
+def set_language():
+    """The switch in the top bar: the customer's pages in Spanish or English from now on, kept with his account."""
+    language.set_customer_language(g.account.id, request.form.get("language", ""))
+    return redirect(local_path(request.form.get("back"), url_for("portal.tickets")))
 
 
 @bp.route("/signup", methods=["GET", "POST"])

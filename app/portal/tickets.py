@@ -82,7 +82,8 @@ def new_done(number: str):
 @login_required
 @limit("PORTAL_LIMIT_NEW_TICKET")
 def new_incident():
-    """Register an incident (device, faults, files); an open one of the same device is offered to add to."""
+    """Register an incident (device, faults, files); an open one of the same device is offered to add to.
+    Sent once per form (app/once_forms.py), then Post/Redirect/Get."""
     form, errors, duplicates = request.form, {}, []
     if request.method == "POST":
         files = [(f.filename, f.read()) for f in request.files.getlist("attachments") if f and f.filename]
@@ -96,7 +97,7 @@ def new_incident():
         else:
             if not created:
                 return redirect(url_for("portal.ticket", ref=ticket.number, added=1))
-            return render_template("portal/new_done.html", ticket=ticket), 201
+            return redirect(url_for("portal.new_done", number=ticket.number), 303)  # Post/Redirect/Get
     values = {k: form.get(k, "") for k in ("category", "description", "equipment_brand", "equipment_model",
                                            "device_serial", "fault_notes")}
     return render_template("portal/incident_new.html", values=values, errors=errors, duplicates=duplicates,
@@ -158,21 +159,33 @@ def _task(ref: str, task_id: str):
 @bp.route("/tickets/<ref>/tasks/<task_id>", methods=["GET", "POST"])
 @login_required
 def task(ref: str, task_id: str):
+    """Once per form, then Post/Redirect/Get; a step already done (here, by phone, or dropped by the process)
+    shows what was sent instead of a form, and keeps what was typed into a stale one."""
     ticket, task_row, schema = _task(ref, task_id)
-    raw, errors = {}, {}
+    raw, errors, unsent = {}, {}, None
     if request.method == "POST":
         data, raw, _uploads = schema_form.parse(schema, request.form)
-        try:
+
+        def work() -> idempotency.Outcome:
             portal_service.complete_customer_task(customer_id(), task_row.id, data)
+            if portal_service.own_ticket(customer_id(), ticket.number).survey_score is not None:
+                return idempotency.Outcome(location=url_for("portal.thanks", ref=ticket.number))  # the last step
+            return idempotency.Outcome(location=url_for("portal.ticket", ref=ticket.number, done=1))
+
+        try:
+            done = idempotency.once_form("portal", str(customer_id()), request.form, work)
         except ValidationFailed as err:
             errors = err.errors
+        except Conflict as err:
+            flash(err.message, "error")
+            unsent = raw
+            ticket, task_row, schema = _task(ref, task_id)
         else:
-            if portal_service.own_ticket(customer_id(), ticket.number).survey_score is not None:
-                return redirect(url_for("portal.thanks", ref=ticket.number))  # the survey was the last step
-            return redirect(url_for("portal.ticket", ref=ticket.number, done=1))
+            return redirect(done.location)
+    status = 409 if unsent is not None else 422 if errors else 200
     fields = schema_form.fields(schema, raw, errors, slots=portal_service.task_slots(ticket, schema))
-    return render_template("portal/task.html", ticket=ticket, task=task_row, schema=schema, fields=fields,
-                           errors=errors), 422 if errors else 200
+    return render_template("portal/task.html", ticket=ticket, task=task_row, schema=schema, errors=errors,
+                           fields=fields, describe=schema_form.describe, unsent=unsent), status
 
 
 @bp.get("/tickets/<ref>/thanks")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import Flask, flash, g, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -12,7 +11,8 @@ from app.errors import Unauthorized
 from app.i18n import _, _l
 from app.models import User
 from app.ratelimit import limit
-from app.services.accounts import staff_auth_service
+from app.safe_redirect import back_after_sign_in, local_path
+from app.services.accounts import language, staff_auth_service
 from app.staff import bp
 
 login_manager = LoginManager()
@@ -47,6 +47,12 @@ def _forget_cached_user() -> None:
     app context (tests, CLI) shares that ``g``, so the previous request's must not carry over."""
     g.pop("_login_user", None)
     g.pop("csrf_token", None)
+
+
+@login_manager.unauthorized_handler
+def _sign_in_first():
+    flash(str(login_manager.login_message), login_manager.login_message_category)
+    return redirect(url_for("staff.login", next=back_after_sign_in(request)))
 
 
 @login_manager.user_loader
@@ -91,12 +97,16 @@ def logout():
     return redirect(url_for("staff.login"))
 
 
+@bp.post("/language")
+@login_required
+def set_language():
+    """The switch in the top bar: this user's pages in Spanish or English from now on, kept with him."""
+    language.set_staff_language(current_user.user.id, request.form.get("language", ""))
+    return redirect(local_path(request.form.get("back"), url_for("staff.tasks")))
+
+
 def _safe_next(target: str | None) -> str:
-    """Only a path of this site: never an open redirect."""
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("staff.home")
+    return local_path(target, url_for("staff.home"))
 
 
 def staff_user() -> User:

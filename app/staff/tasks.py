@@ -5,9 +5,10 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 
-from app.errors import ValidationFailed
+from app.errors import Conflict, ValidationFailed
 from app.i18n import _
 from app.services.cases import task_query, task_service
+from app.services.submissions import idempotency
 from app.staff import bp, schema_form
 from app.staff.auth import staff_user
 
@@ -30,15 +31,25 @@ def task(task_id: str):
 
 @bp.post("/tasks/<task_id>")
 def complete(task_id: str):
+    """Once per form (a double click or Back + resubmit completes it once), then Post/Redirect/Get. A task
+    completed or taken by someone else meanwhile answers its read-only page, with what was typed."""
     user = staff_user()
-    schema = task_service.task_page(task_id, user).schema
-    data, raw, uploads = schema_form.parse(schema, request.form, request.files)
-    try:
+    page = task_service.task_page(task_id, user)
+    data, raw, uploads = schema_form.parse(page.schema, request.form, request.files)
+
+    def work() -> idempotency.Outcome:
         done = task_service.complete_task(task_id, data, user, uploads=uploads)
+        return idempotency.Outcome(location=url_for("staff.ticket", number=done.ticket.number))
+
+    try:
+        done = idempotency.once_form("staff", str(user.id), request.form, work)
     except ValidationFailed as err:  # the page lists the errors above the form and beside each field
         return _render_task(task_service.task_page(task_id, user), raw, err.errors), 422
-    flash(_("Task %(task)s completed.", task=done.title), "success")
-    return redirect(url_for("staff.ticket", number=done.ticket.number))
+    except Conflict as err:
+        flash(err.message, "error")
+        return _render_task(task_service.task_page(task_id, user), unsent=raw), 409
+    flash(_("Task %(task)s completed.", task=page.task.title), "success")
+    return redirect(done.location)
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -67,11 +78,11 @@ def reassign(task_id: str):
     return redirect(url_for("staff.task", task_id=task_id))
 
 
-def _render_task(page, raw=None, errors=None):
+def _render_task(page, raw=None, errors=None, unsent=None):
     raw = raw if raw is not None else page.prefill
     fields = schema_form.fields(page.schema, raw, errors, slots=page.slots)
     return render_template("staff/task.html", page=page, fields=fields,
-                           errors=errors or {}, describe=schema_form.describe)
+                           errors=errors or {}, describe=schema_form.describe, unsent=unsent)
 
 
 def _task_query(args) -> task_query.TaskQuery:

@@ -80,7 +80,7 @@ def take_phone_complaint(browser, base, shot) -> str:
     agent.get_by_label("Mantener la prioridad que indicó el cliente").check()
     shot(agent, "03-validate-1280")
     agent.get_by_role("button", name="Completar tarea").click()
-    assert "Tarea Validar reporte completada." in agent.locator(".flashes").inner_text()
+    assert "Se completó la tarea «Validar reporte»." in agent.locator(".flashes").inner_text()
     return number
 
 

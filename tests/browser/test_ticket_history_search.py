@@ -25,7 +25,7 @@ def test_a_closed_ticket_is_found_by_an_unaccented_name_and_opened(browser, live
 
     page = sign_in(browser, live_server, "supervisor")
     page.get_by_role("link", name="Histórico de tickets").click()
-    page.get_by_label("Buscar", exact=True).fill("lopez maria")
+    page.get_by_label("Texto a buscar", exact=True).fill("lopez maria")
     page.get_by_label("Abiertos o cerrados").select_option("closed")
     page.get_by_role("button", name="Buscar", exact=True).click()
     assert page.locator("p.count").inner_text() == "1 ticket"

@@ -32,7 +32,7 @@ def test_sign_up_verify_login_logout(app):
     cookie = c.client.get_cookie("session")
     assert cookie.http_only and cookie.same_site == "Lax"
     c.post("/portal/logout")
-    assert c.get("/portal/tickets", expect=302).headers["Location"].endswith("/portal/login")
+    assert c.get("/portal/tickets", expect=302).headers["Location"] == "/portal/login?next=/portal/tickets"
 
 
 def test_sign_up_with_another_email_or_number_sends_nothing_and_says_the_same(app):
@@ -81,3 +81,16 @@ def test_notification_preference(customer):
     c.post("/portal/preferences", {"notify_by": "portal"})
     assert db.session.scalar(select(CustomerAccount.notify_by)) == "portal"
     c.post("/portal/preferences", {"notify_by": "fax"}, expect=422)
+
+
+def test_signing_in_leads_back_to_the_page_asked_for_never_elsewhere(app):
+    c = Customer(app)
+    c.sign_up("C-1001", EMAILS["C-1001"])
+    c.get(last_link(EMAILS["C-1001"], "verify"), expect=302)
+    c.refresh_token("/portal/login")
+    back = c.post("/portal/login?next=/portal/tickets/new", {"email": EMAILS["C-1001"], "password": PASSWORD})
+    assert back.headers["Location"] == "/portal/tickets/new"
+    c = Customer(app)  # another browser
+    c.refresh_token("/portal/login")
+    away = c.post("/portal/login?next=https://evil.example/x", {"email": EMAILS["C-1001"], "password": PASSWORD})
+    assert away.headers["Location"].endswith("/portal/tickets")

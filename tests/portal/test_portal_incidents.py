@@ -21,7 +21,7 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
 
-def register(c, expect=201, files=(), **fields):
+def register(c, expect=303, files=(), **fields):
     data = {"category": "movil_pantalla", "equipment_brand": "Samsung", "equipment_model": "Galaxy A54",
             "device_serial": IMEI, "faults": ["pantalla", "no_enciende"], "fault_notes": "Se mojó",
             "description": "El celular no enciende y la pantalla está rota.", **fields}
@@ -37,7 +37,7 @@ def incidents() -> list[Ticket]:
 def test_register_with_device_faults_and_files(customer):
     c = customer("C-1001")
     assert "Fallas que detectó" in c.get("/portal/incidents/new").get_data(True)
-    page = register(c, files=[("pantalla.png", PNG)]).get_data(True)
+    page = c.get(register(c, files=[("pantalla.png", PNG)]).location).get_data(True)
     [incident] = incidents()
     assert incident.number.startswith("I-") and incident.number in page and incident.channel == "portal"
     assert incident.incident.device_serial == IMEI and incident.incident.faults == ["pantalla", "no_enciende"]
@@ -85,7 +85,7 @@ def test_one_device_across_channels_portal_then_phone_then_email(app, customer):
     [incident] = incidents()
     # Portal again: told of the open incident, may add to it (text and files).
     page = register(c, expect=200).get_data(True)
-    assert "Ya tiene una incidencia abierta de este equipo" in page and incident.number in page
+    assert "Ya tiene una incidencia abierta de este dispositivo" in page and incident.number in page
     response = register(c, expect=302, add_to=incident.number, files=[("otra.png", PNG)],
                         description="Ahora tampoco carga la batería.")
     assert response.headers["Location"].endswith(f"/portal/tickets/{incident.number}?added=1")

@@ -51,7 +51,7 @@ def test_every_ticket_route_answers_404_for_another_customers_ticket(app, custom
 def test_signed_out_visitors_are_sent_to_sign_in(anonymous):
     for path in ("/portal/tickets", "/portal/tickets/new", "/portal/tickets/Q-2026-000001",
                  "/portal/tickets/1/state", "/portal/preferences"):
-        assert anonymous.get(path, expect=302).headers["Location"].endswith("/portal/login")
+        assert anonymous.get(path, expect=302).headers["Location"] == f"/portal/login?next={path}"
 
 
 def test_a_form_without_its_csrf_token_is_refused_and_nothing_is_lost(customer):
@@ -85,7 +85,7 @@ def test_rate_limits_on_login_signup_reset_and_new_ticket(app, customer):
         new_complaint(c)
         new_complaint(c)
         page = new_complaint(c, expect=429).get_data(True)
-        assert "Demasiados intentos" in page
+        assert "Demasiados intentos" in page and "data-keeps-input" in page and "Lo que escribió se conserva" in page
         other = Customer(app)
         for _n in range(3):
             other.login("nadie@example.com", expect=401)

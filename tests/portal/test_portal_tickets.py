@@ -157,7 +157,8 @@ def test_confirm_resolution_and_survey_as_the_customer(customer):
     c.post(f"/portal/tickets/{ticket.number}/tasks/{survey.id}", {"score": "5", "comments": "Muy bien"})
     closed = db.session.get(Ticket, ticket.id)
     assert closed.status == "closed" and closed.survey_score == 5
-    c.get(f"/portal/tickets/{ticket.number}/tasks/{survey.id}", expect=409)
+    done_page = c.get(f"/portal/tickets/{ticket.number}/tasks/{survey.id}").get_data(True)  # read-only now
+    assert "Usted lo envió el" in done_page and "Muy bien" in done_page and 'name="score"' not in done_page
 
 
 def test_not_solved_goes_back_to_diagnosis(customer):

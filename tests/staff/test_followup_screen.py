@@ -81,3 +81,15 @@ def test_a_non_customer_reports_gestion_de_cobranza_in_person(staff):
     assert number in page_text(agent.get(response.location))
     ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
     assert ticket.channel == "email" and ticket.customer.service_line is None
+
+
+def test_a_follow_up_call_sent_twice_with_one_form_token_is_filed_once_and_answers_the_same_page(staff):
+    clock.freeze(START)
+    ticket = classified_complaint("C-1002")
+    clock.freeze(ticket.response_due_at + timedelta(hours=1))
+    agent = staff("agente")
+    form = {"disagrees": "no", "channel": "phone", "comment": "Sigue sin respuesta.", "form_token": "fu-1"}
+    first = page_text(agent.post(f"/staff/followups/{ticket.number}", form, expect=200))
+    again = page_text(agent.post(f"/staff/followups/{ticket.number}", form, expect=200))
+    [followup] = db.session.scalars(select(FollowUp)).all()
+    assert followup.ticket.number in first and followup.ticket.number in again

@@ -97,7 +97,7 @@ def test_an_agent_takes_an_incident_on_a_call_and_sees_the_open_one(staff):
     assert response.headers["Location"].endswith(f"/staff/intake/{first.number}")
     assert first.channel == "phone" and first.incident.faults == ["no_enciende"]
     page = client.post("/staff/intake/incident", form, expect=200).get_data(True)
-    assert "El cliente ya tiene una incidencia abierta de este equipo" in page and first.number in page
+    assert "El cliente ya tiene una incidencia abierta de este dispositivo" in page and first.number in page
     client.post("/staff/intake/incident", {**form, "add_to": first.number, "description": "Vuelve a llamar"})
     client.post("/staff/intake/incident", {**form, "confirm_new": "1"})
     incidents = select(Ticket.number).where(Ticket.kind == "incident").order_by(Ticket.id)

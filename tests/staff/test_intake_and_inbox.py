@@ -71,3 +71,13 @@ def test_inbox_tells_the_technician_and_the_supervisor(staff):
     assert opened.location.endswith(f"/staff/tickets/{ticket.number}")
     supervisor.post("/staff/inbox/read")
     assert '<span class="badge"' not in supervisor.get("/staff/inbox").get_data(True)
+
+
+def test_find_the_caller_by_name_without_accents_or_case_in_any_order(staff):
+    agent = staff("agente")
+    for typed in ("lopez", "LÓPEZ", "Lopez Maria", "maría"):
+        page = agent.get("/staff/intake", query_string={"caller": typed}).get_data(True)
+        assert "María López" in page and "Juan Pérez" not in page, typed
+    for typed in ("lopez juan", "100%", "_"):  # every word must match; LIKE's wildcards are plain text
+        page = agent.get("/staff/intake", query_string={"caller": typed}).get_data(True)
+        assert "María López" not in page, typed

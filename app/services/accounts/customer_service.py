@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
@@ -14,6 +14,7 @@ from app.services.accounts.permissions import may_take_calls
 from app.services.cases import ticket_search, ticket_service
 
 INTAKE_CHANNELS = ("phone", "social")
+MAX_NAME_WORDS = 5  # words of a caller's name looked for (each must appear)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -49,16 +50,27 @@ def intake_context(text: str, customer_number: str, actor: User) -> IntakeContex
 
 
 def find_callers(text: str, actor: User, limit: int = 20) -> list[Customer]:
-    """Customers whose number is ``text`` or whose phone contains its digits (or whose name matches)."""
+    """Customers whose number is ``text``, whose phone contains its digits, or whose name holds every word typed,
+    accents and case aside ("lopez" and "Lopez Maria" find "María López"), compared by the database (its
+    ``unaccent``: PostgreSQL's extension, a function registered on SQLite's connections)."""
     _require_agent(actor)
     text = (text or "").strip()
     if not text:
         return []
     digits = re.sub(r"\D", "", text)
-    clauses = [func.lower(Customer.number) == text.lower(), func.lower(Customer.name).like(f"%{text.lower()}%")]
+    words = re.findall(r"\w+", text)[:MAX_NAME_WORDS]
+    name = func.lower(func.unaccent(Customer.name))
+    clauses = [func.lower(Customer.number) == text.lower()]
+    if words:
+        clauses.append(and_(*(name.like(func.lower(func.unaccent(f"%{_like_escaped(w)}%")), escape="\\")
+                              for w in words)))
     if len(digits) >= 4:
         clauses.append(Customer.phone.like(f"%{digits}%"))
     return list(db.session.scalars(select(Customer).where(or_(*clauses)).order_by(Customer.name).limit(limit)))
+
+
+def _like_escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def take_complaint(intake: Intake, actor: User) -> Ticket:

@@ -148,13 +148,12 @@ def _attachments(ticket: Ticket) -> list[Attachment]:
 
 
 def customer_task(customer_id: int, task_id: str) -> tuple[HumanTask, dict]:
-    """A ready Cliente-lane task of one of the customer's tickets, and its form's schema."""
+    """A Cliente-lane task of one of the customer's tickets, and its form's schema. A task no longer ready
+    (``status``) is shown read-only: what was sent, and when."""
     task = db.session.scalar(select(HumanTask).join(Ticket, Ticket.id == HumanTask.ticket_id).where(
         HumanTask.id == str(task_id), Ticket.customer_id == customer_id, HumanTask.lane == CUSTOMER_LANE))
     if task is None:
         raise NotFound(_("Task not found."))
-    if task.status != "ready":
-        raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
     return task, forms.task_schema(task)
 
 

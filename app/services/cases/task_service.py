@@ -158,6 +158,9 @@ class TaskPage:
     prefill: dict = field(default_factory=dict)  # form values taken from the case's work
     slots: list[visit_slots.Slot] | None = None  # an appointment form's free slots (the visit team's agenda)
     visit: booking.BookedVisit | None = None  # the on-site visit, booked or made
+    # Why the page shows no form (completed | cancelled | held | excluded | not_allowed), or None: a form
+    # drawn for a task one cannot complete would only lose what is typed into it.
+    read_only: str | None = None
 
 
 def search_tasks(user: User, query: task_query.TaskQuery) -> task_query.Page:
@@ -179,7 +182,21 @@ def task_page(task_id: str, user: User) -> TaskPage:
                     candidates=_candidates(task) if may_reassign(user) else [], sla=task_query.sla_now(task.due_at),
                     incident=panel.of(task.ticket), prefill=panel.prefill(task.ticket, schema),
                     slots=visit_slots.offer(task.ticket, schema) if task.status == "ready" else None,
-                    visit=booking.of_ticket(task.ticket))
+                    visit=booking.of_ticket(task.ticket), read_only=read_only_reason(task, user))
+
+
+def read_only_reason(task: HumanTask, user: User) -> str | None:
+    """Why ``user`` gets the task's values instead of its form, or None when he may complete it now
+    (the same rules ``complete_task`` enforces)."""
+    if task.status != "ready":
+        return task.status  # completed | cancelled
+    if task.excluded_user_id is not None and task.excluded_user_id == user.id:
+        return "excluded"
+    if not may_work(user, task):
+        return "not_allowed"
+    if task.assignee_id not in (None, user.id) and not user.has_role("supervisor"):
+        return "held"
+    return None
 
 
 def reassign(task_id: str, username: str, actor: User) -> HumanTask:

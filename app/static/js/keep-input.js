@@ -23,9 +23,7 @@
     });
   }
 
-  document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if ((form.getAttribute("method") || "").toLowerCase() !== "post") { return; }
+  function fieldsOf(form) {
     var fields = [];
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!keepable(el)) { return; }
@@ -35,7 +33,13 @@
         fields.push([el.name, el.value, null]);
       }
     });
-    try { sessionStorage.setItem(keyOf(form), JSON.stringify(fields)); } catch (e) { /* storage full or off */ }
+    return fields;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if ((form.getAttribute("method") || "").toLowerCase() !== "post") { return; }
+    try { sessionStorage.setItem(keyOf(form), JSON.stringify(fieldsOf(form))); } catch (e) { /* storage full or off */ }
   }, true);
 
   function restore(form, fields) {
@@ -58,6 +62,33 @@
       ? "Recuperamos lo que había escrito. Revíselo y envíelo de nuevo (adjunte otra vez los archivos)."
       : "We kept what you typed. Check it and send it again (attach the files again).";
     form.insertBefore(note, form.firstChild);
+  }
+
+  // Back + resubmit: the history draws the form again (pages are never cached) and puts back what was typed,
+  // but with a fresh one-time token. The form is given back the token it was sent with, so the application
+  // answers what it did the first time (app/once_forms.py) instead of doing it twice.
+  var TOKEN = "atiende.token:";
+  document.addEventListener("submit", function (event) {
+    var form = event.target, token = form.elements && form.elements.form_token;
+    if (!token) { return; }
+    var fields = JSON.stringify(fieldsOf(form));
+    if (form.dataset.freshToken && fields !== form.dataset.sentFields) {
+      token.value = form.dataset.freshToken;  // other text than was sent: a new submission, not a resubmission
+    }
+    try {
+      sessionStorage.setItem(TOKEN + keyOf(form), JSON.stringify([token.value, fields]));
+    } catch (e) { /* storage off */ }
+  }, true);
+  var navigation = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  if (navigation && navigation.type === "back_forward") {
+    postForms().forEach(function (form) {
+      var sent = sessionStorage.getItem(TOKEN + keyOf(form));
+      if (!sent || !form.elements.form_token) { return; }
+      try { sent = JSON.parse(sent); } catch (e) { return; }
+      form.dataset.freshToken = form.elements.form_token.value;
+      form.dataset.sentFields = sent[1];
+      form.elements.form_token.value = sent[0];
+    });
   }
 
   if (document.querySelector("[data-keeps-input]")) {
