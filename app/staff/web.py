@@ -63,11 +63,7 @@ def _staff_context() -> dict:
         return {}
     return {"me": current_user.user, "unread": inbox_service.unread_count(current_user.user),
             "channel_labels": kinds.channel_labels(),
-            "priority_labels": priority_labels()}
-
-
-def priority_labels() -> dict:
-    return {"alta": _("high"), "media": _("medium"), "baja": _("low")}
+            "priority_labels": kinds.priority_labels()}
 
 
 @bp.get("/vendor/<name>")

@@ -18,6 +18,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.i18n import _, _l
 from app.models import AuditEvent, User
+from app.services.control.exports import safe_cell
 from app.services.transaction import transaction
 
 # What may be recorded, with its label on the admin page and in the export.
@@ -115,17 +116,13 @@ def _csv_lines(rows) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow([_("When (UTC)"), _("Who"), _("Action"), _("On"), _("Changes"), _("From address")])
     for event in rows:
-        writer.writerow([_cell(v) for v in (event.at.isoformat(), event.actor_name or "", action_label(event.action),
-                                             event.target, changes_text(event.changes), event.remote_addr or "")])
+        writer.writerow([safe_cell(v) for v in (event.at.isoformat(), event.actor_name or "",
+                                                action_label(event.action), event.target,
+                                                changes_text(event.changes), event.remote_addr or "")])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
     yield buffer.getvalue()
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet never runs a cell as a formula: a failed sign-in's username is anyone's text."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def changes_text(changes: dict | None) -> str:

@@ -1,0 +1,119 @@
+"""First-response and resolution times in business time (the ticket's SLA calendar, waiting on the customer
+excluded: ``Ticket.response_seconds`` / ``resolution_seconds``) and SLA compliance with the breaches.
+
+Percentiles are nearest-rank: the value at rank ⌈p·n/100⌉ of the sorted durations (window functions, the
+same on SQLite and PostgreSQL), so the median of an even count is its lower middle value."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case, func, literal, or_, select
+
+from app.extensions import db
+from app.i18n import _, _l
+from app.models import Team, Ticket
+from app.services.cases import kinds
+from app.services.control.filters import ControlFilter
+from app.services.control.tables import Chart, Column, Section, Table, hours, percent
+
+BREACHES_SHOWN = 100  # on the page and in the API; the export lists them all
+
+
+MEASURES = (("response", Ticket.response_seconds, _l("First response time")),
+            ("resolution", Ticket.resolution_seconds, _l("Resolution time")))
+STATS = ("median_hours", "p90_hours", "mean_hours")
+
+
+def durations(flt: ControlFilter, now: datetime) -> Section:
+    """One table per measure: every case of the period, then by priority."""
+    cohort = flt.reported_in_period()
+    section = Section("times", _("Response and resolution times (business hours)"))
+    labels = kinds.priority_labels()
+    for key, measure, title in MEASURES:
+        overall = _stats_row(_("All"), duration_stats(measure, cohort).get("all"))
+        by_priority = duration_stats(measure, cohort, Ticket.priority)
+        rows = [overall, *[_stats_row(labels[code], by_priority[code]) for code in labels if code in by_priority]]
+        section.tables.append(Table(f"{key}_times", str(title), [
+            Column("priority", _("Priority")), Column("tickets", _("Cases")), Column("median_hours", _("Median (h)")),
+            Column("p90_hours", _("90th percentile (h)")), Column("mean_hours", _("Mean (h)"))], rows))
+        section.figures.update({f"{key}_{stat}": overall[stat] for stat in STATS})
+        section.charts.append(Chart(f"{key}_times", "bar", "priority", ("median_hours", "p90_hours")))
+    return section
+
+
+def duration_stats(measure, conditions: list, group=None) -> dict:
+    """{group value ("all" without a group): (count, mean, median, p90) in seconds} of ``measure``."""
+    key = group if group is not None else literal("all")
+    window = {"partition_by": group} if group is not None else {}
+    ranked = (select(key.label("g"), measure.label("v"),
+                     func.row_number().over(order_by=measure, **window).label("rn"),
+                     func.count().over(**window).label("n"))
+              .where(measure.is_not(None), *conditions).subquery())
+    def at_rank(p: int):
+        return func.max(case((ranked.c.rn == (ranked.c.n * p + 99) // 100, ranked.c.v)))
+    rows = db.session.execute(select(ranked.c.g, func.max(ranked.c.n), func.avg(ranked.c.v), at_rank(50),
+                                     at_rank(90)).group_by(ranked.c.g)).all()
+    return {g: (n, float(mean), median, p90) for g, n, mean, median, p90 in rows}
+
+
+def compliance(flt: ControlFilter, now: datetime, *, breaches_limit: int | None = BREACHES_SHOWN) -> Section:
+    """Met / breached per target among the cases whose target is decided (done, or due and not done; the
+    clock of a case waiting on the customer reads the moment it stopped)."""
+    cohort = flt.reported_in_period()
+    clock_reads = func.coalesce(Ticket.sla_paused_at, now)
+    targets = {
+        "response": (Ticket.response_due_at, Ticket.first_responded_at, _("First response")),
+        "resolution": (Ticket.sla_due_at, func.coalesce(Ticket.resolved_at, Ticket.closed_at), _("Resolution")),
+    }
+    rows, figures, breached_any = [], {}, []
+    for key, (due, done, label) in targets.items():
+        met_when = done <= due
+        breached_when = or_(done > due, (done.is_(None)) & (clock_reads >= due))
+        met, breached = db.session.execute(select(
+            func.coalesce(func.sum(case((met_when, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((breached_when, 1), else_=0)), 0)).where(due.is_not(None), *cohort)).one()
+        met, breached = int(met), int(breached)
+        rows.append({"target": label, "met": met, "breached": breached, "compliance": percent(met, met + breached)})
+        figures[f"{key}_compliance"] = percent(met, met + breached)
+        breached_any.append((due.is_not(None)) & breached_when)
+    section = Section("sla", _("SLA compliance"), figures=figures, tables=[Table(
+        "sla", _("SLA compliance"), [Column("target", _("Target")), Column("met", _("Met")),
+                                     Column("breached", _("Breached")), Column("compliance", _("% met"))], rows)])
+    section.tables.append(_breaches(cohort, targets, breached_any, breaches_limit))
+    section.charts.append(Chart("sla", "bar", "target", ("met", "breached")))
+    return section
+
+
+def _breaches(cohort: list, targets: dict, breached: list, limit: int | None) -> Table:
+    response_due, responded, _label = targets["response"]
+    resolution_due, resolved, _label = targets["resolution"]
+    query = (select(Ticket.number, Ticket.kind, Ticket.priority, Team.code, response_due, responded,
+                    resolution_due, resolved, breached[0], breached[1])
+             .outerjoin(Team, Team.id == Ticket.team_id).where(*cohort, or_(*breached))
+             .order_by(Ticket.reported_at, Ticket.id))
+    if limit is not None:
+        query = query.limit(limit)
+    kind_labels, priorities = kinds.kind_labels(), kinds.priority_labels()
+    rows = []
+    for number, kind, priority, team, r_due, r_done, s_due, s_done, response_hit, resolution_hit in \
+            db.session.execute(query):
+        which = [str(name) for name, hit in ((_("response"), response_hit), (_("resolution"), resolution_hit)) if hit]
+        rows.append({"number": number, "kind": kind_labels.get(kind, kind),
+                     "priority": priorities.get(priority, priority or ""), "team": team or "",
+                     "breached": ", ".join(which), "response_due_at": _iso(r_due), "responded_at": _iso(r_done),
+                     "resolution_due_at": _iso(s_due), "resolved_at": _iso(s_done)})
+    return Table("breaches", _("SLA breaches"), [
+        Column("number", _("Ticket")), Column("kind", _("Kind")), Column("priority", _("Priority")),
+        Column("team", _("Team")), Column("breached", _("Breached")),
+        Column("response_due_at", _("Response due")), Column("responded_at", _("Responded")),
+        Column("resolution_due_at", _("Resolution due")), Column("resolved_at", _("Resolved"))], rows)
+
+
+def _stats_row(priority: str, stats: tuple | None) -> dict:
+    count, mean, median, p90 = stats or (0, None, None, None)
+    return {"priority": priority, "tickets": count, "median_hours": hours(median), "p90_hours": hours(p90),
+            "mean_hours": hours(mean)}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
