@@ -13,6 +13,7 @@ from app.staff import (  # noqa: E402, F401
     auth,
     case_admin,
     claims,
+    control,
     followups,
     inbox,
     incident_intake,

@@ -15,8 +15,9 @@ from app.staff import bp
 from app.staff.auth import login_manager
 
 PUBLIC_ENDPOINTS = {"staff.login", "staff.vendor", "staff.static"}
-# Only these files of node_modules are served (the diagram viewer and its styles).
+# Only these files of node_modules are served (the diagram viewer and its styles, the charts).
 VENDOR_FILES = {
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
     "bpmn-navigated-viewer.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
     "bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
     "diagram-js.css": "bpmn-js/dist/assets/diagram-js.css",

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import _l
-from app.models import Category, Customer, Team, Ticket, User
+from app.models import Category, Customer, LineOfBusiness, Team, Ticket, User
+from app.services.cases import kinds
 
 # The narrowing fields, in the order pages and exports list them (the period comes first).
 NARROWING = {"kind": _l("Kind"), "category": _l("Category"), "priority": _l("Priority"), "channel": _l("Channel"),
@@ -104,3 +105,40 @@ def leaf_codes(code: str) -> list[str]:
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def choices() -> dict[str, list[tuple[str, str]]]:
+    """(value, label) of each narrowing field with a closed list, for the page's selects."""
+    categories = db.session.execute(select(Category.code, Category.label, Category.level, Category.parent_id,
+                                           Category.id).order_by(Category.level, Category.position)).all()
+    return {
+        "kind": list(kinds.kind_labels().items()),
+        "category": [(code, label) for code, label in _tree(categories)],
+        "priority": list(kinds.priority_labels().items()),
+        "channel": list(kinds.channel_labels().items()),
+        "team": list(db.session.execute(select(Team.code, Team.name).order_by(Team.name)).all()),
+        "technician": [(u.username, u.full_name) for u in db.session.scalars(select(User).order_by(User.full_name))
+                       if "technician" in u.roles],
+        "segment": _distinct(Customer.segment),
+        "zone": _distinct(Customer.zone),
+        "service": list(db.session.execute(select(LineOfBusiness.code, LineOfBusiness.label)
+                                           .order_by(LineOfBusiness.label)).all()),
+    }
+
+
+def _tree(rows) -> list[tuple[str, str]]:
+    """Depth-first, each level indented under its parent."""
+    children: dict[int | None, list] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    ordered, pending = [], list(reversed(children.get(None, [])))
+    while pending:
+        node = pending.pop()
+        ordered.append((node.code, "\u00a0\u00a0" * (node.level - 1) + node.label))
+        pending.extend(reversed(children.get(node.id, [])))
+    return ordered
+
+
+def _distinct(column) -> list[tuple[str, str]]:
+    return [(value, value) for value in db.session.scalars(select(column).where(column.is_not(None), column != "")
+                                                           .distinct().order_by(column))]

@@ -9,12 +9,14 @@ from datetime import date, datetime, time
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l
 from app.models import Customer, Ticket
 from app.services.control.filters import ControlFilter
 from app.services.control.tables import Chart, Column, Section, Table
 
 PER = 1000
+FIGURES = {"incidents": _l("Incidents"), "active_customers": _l("Active customers at the end"),
+           "per_thousand": _l("Incidents per 1,000 customers")}
 
 
 def incident_rate(flt: ControlFilter, now: datetime) -> Section:
@@ -32,7 +34,7 @@ def incident_rate(flt: ControlFilter, now: datetime) -> Section:
     total = sum(row["incidents"] for row in monthly)
     section = Section("incident_rate", _("Incidents per 1,000 active customers"), figures={
         "incidents": total, "active_customers": int(customers[-1]) if months else 0,
-        "per_thousand": _rate(total, int(customers[-1]) if months else 0)})
+        "per_thousand": _rate(total, int(customers[-1]) if months else 0)}, labels=FIGURES)
     section.tables.append(Table("incident_rate", _("Incidents per 1,000 active customers by month"), [
         Column("month", _("Month")), Column("incidents", _("Incidents")),
         Column("active_customers", _("Active customers")), Column("per_thousand", _("Per 1,000 customers"))],

@@ -17,13 +17,16 @@ from handlers.incidents import LEVEL_LABELS
 # Open cases by age since the report (calendar days): upper bound in days, label.
 AGE_BUCKETS = ((1, _l("less than a day")), (3, _l("1 to 3 days")), (7, _l("3 to 7 days")),
                (30, _l("7 to 30 days")), (None, _l("more than 30 days")))
+VOLUME_FIGURES = {"tickets": _l("Cases reported"), "resolved": _l("Resolved at least once"),
+                  "reopened": _l("Reopened"), "reopen_rate": _l("Reopen rate (%)")}
+BACKLOG_FIGURES = {"open": _l("Open now"), "oldest_days": _l("Oldest (days)")}
 
 
 def volume(flt: ControlFilter, now: datetime) -> Section:
     """Counts by classification and priority, the channel mix, escalations by level and the reopen rate."""
     cohort = flt.reported_in_period()
     total = db.session.scalar(select(func.count()).select_from(Ticket).where(*cohort)) or 0
-    section = Section("volume", _("Cases of the period"), figures={"tickets": total})
+    section = Section("volume", _("Cases of the period"), figures={"tickets": total}, labels=VOLUME_FIGURES)
     section.tables.append(_by_category(cohort))
     section.tables.append(_by_priority(cohort, total))
     section.tables.append(_by_channel(cohort, total))
@@ -51,7 +54,7 @@ def backlog(flt: ControlFilter, now: datetime) -> Section:
     return Section("backlog", _("Open backlog"), tables=[table],
                    figures={"open": open_total,
                             "oldest_days": round((now - oldest).total_seconds() / 86400, 1) if oldest else None},
-                   charts=[Chart("backlog", "bar", "age", ("tickets",))])
+                   charts=[Chart("backlog", "bar", "age", ("tickets",))], labels=BACKLOG_FIGURES)
 
 
 def _by_category(cohort: list) -> Table:

@@ -7,13 +7,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l
 from app.models import Team, Ticket
 from app.services.control.filters import ControlFilter
 from app.services.control.metrics import category_paths
 from app.services.control.tables import Chart, Column, Section, Table, percent
 
 SCORES = (1, 2, 3, 4, 5)
+FIGURES = {"closed": _l("Closed cases"), "surveys": _l("Surveys answered"), "response_rate": _l("Response rate (%)"),
+           "mean_score": _l("Mean score (1 to 5)"), "satisfied_share": _l("Satisfied, 4 or 5 (%)")}
 COMMENTS_SHOWN = 50  # newest first on the page and in the API; the export lists them all
 
 
@@ -28,7 +30,7 @@ def satisfaction(flt: ControlFilter, now: datetime, *, comments_limit: int | Non
     section = Section("satisfaction", _("Customer satisfaction"), figures={
         "closed": eligible, "surveys": answered, "response_rate": percent(answered, eligible),
         "mean_score": round(float(mean), 2) if mean is not None else None,
-        "satisfied_share": percent(counts.get(4, 0) + counts.get(5, 0), answered)})
+        "satisfied_share": percent(counts.get(4, 0) + counts.get(5, 0), answered)}, labels=FIGURES)
     section.tables.append(Table("csat", _("Survey scores"), [Column("score", _("Score")),
                                 Column("surveys", _("Surveys")), Column("share", _("% of surveys"))],
                                 [{"score": score, "surveys": counts.get(score, 0),

@@ -42,10 +42,24 @@ class Section:
     figures: dict = field(default_factory=dict)  # name -> number (None: nothing to measure)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    labels: dict = field(default_factory=dict)  # figure name -> what the page calls it
 
     def as_dict(self) -> dict:
         return {"key": self.key, "title": self.title, "figures": self.figures,
                 "tables": [t.as_dict() for t in self.tables]}
+
+    def chart_specs(self) -> list[dict]:
+        """Chart.js configurations (type and data) of the section's charts, for static/js/charts.js."""
+        tables = {t.key: t for t in self.tables}
+        specs = []
+        for chart in self.charts:
+            table = tables[chart.table]
+            labels = {c.key: c.label for c in table.columns}
+            specs.append({"type": chart.kind, "title": table.title, "data": {
+                "labels": [str(row[chart.label]) for row in table.rows],
+                "datasets": [{"label": labels[key], "data": [row[key] for row in table.rows]}
+                             for key in chart.series]}})
+        return specs
 
 
 def percent(part: int, whole: int) -> float | None:

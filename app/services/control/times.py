@@ -22,12 +22,20 @@ BREACHES_SHOWN = 100  # on the page and in the API; the export lists them all
 MEASURES = (("response", Ticket.response_seconds, _l("First response time")),
             ("resolution", Ticket.resolution_seconds, _l("Resolution time")))
 STATS = ("median_hours", "p90_hours", "mean_hours")
+TIME_FIGURES = {"response_median_hours": _l("First response, median (h)"),
+                "response_p90_hours": _l("First response, 90th percentile (h)"),
+                "response_mean_hours": _l("First response, mean (h)"),
+                "resolution_median_hours": _l("Resolution, median (h)"),
+                "resolution_p90_hours": _l("Resolution, 90th percentile (h)"),
+                "resolution_mean_hours": _l("Resolution, mean (h)")}
+SLA_FIGURES = {"response_compliance": _l("First response on time (%)"),
+               "resolution_compliance": _l("Resolved on time (%)")}
 
 
 def durations(flt: ControlFilter, now: datetime) -> Section:
     """One table per measure: every case of the period, then by priority."""
     cohort = flt.reported_in_period()
-    section = Section("times", _("Response and resolution times (business hours)"))
+    section = Section("times", _("Response and resolution times (business hours)"), labels=TIME_FIGURES)
     labels = kinds.priority_labels()
     for key, measure, title in MEASURES:
         overall = _stats_row(_("All"), duration_stats(measure, cohort).get("all"))
@@ -76,7 +84,7 @@ def compliance(flt: ControlFilter, now: datetime, *, breaches_limit: int | None 
         rows.append({"target": label, "met": met, "breached": breached, "compliance": percent(met, met + breached)})
         figures[f"{key}_compliance"] = percent(met, met + breached)
         breached_any.append((due.is_not(None)) & breached_when)
-    section = Section("sla", _("SLA compliance"), figures=figures, tables=[Table(
+    section = Section("sla", _("SLA compliance"), figures=figures, labels=SLA_FIGURES, tables=[Table(
         "sla", _("SLA compliance"), [Column("target", _("Target")), Column("met", _("Met")),
                                      Column("breached", _("Breached")), Column("compliance", _("% met"))], rows)])
     section.tables.append(_breaches(cohort, targets, breached_any, breaches_limit))
