@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import _l
-from app.models import Category, Customer, LineOfBusiness, Team, Ticket, User
-from app.services.cases import kinds
+from app.models import Customer, LineOfBusiness, Team, Ticket, User
+from app.services.cases import categories, kinds
 
 # The narrowing fields, in the order pages and exports list them (the period comes first).
 NARROWING = {"kind": _l("Kind"), "category": _l("Category"), "priority": _l("Priority"), "channel": _l("Channel"),
@@ -58,7 +58,7 @@ class ControlFilter:
         if kind and self.kind:
             conditions.append(Ticket.kind == self.kind)
         if self.category:
-            conditions.append(Ticket.category.in_(leaf_codes(self.category)))
+            conditions.append(Ticket.category.in_(categories.codes_under(self.category)))
         if self.priority:
             conditions.append(Ticket.priority == self.priority)
         if self.channel:
@@ -88,32 +88,15 @@ class ControlFilter:
         return [Ticket.reported_at >= self.since, Ticket.reported_at < self.until, *self.ticket_conditions()]
 
 
-def leaf_codes(code: str) -> list[str]:
-    """The leaf codes under the category ``code`` (itself when it is a leaf)."""
-    rows = db.session.execute(select(Category.id, Category.parent_id, Category.code, Category.level)).all()
-    children: dict[int | None, list] = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
-    found, pending = [], [row for row in rows if row.code == code]
-    while pending:
-        node = pending.pop()
-        if node.level == Category.LEAF_LEVEL:
-            found.append(node.code)
-        pending.extend(children.get(node.id, []))
-    return found
-
-
 def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def choices() -> dict[str, list[tuple[str, str]]]:
     """(value, label) of each narrowing field with a closed list, for the page's selects."""
-    categories = db.session.execute(select(Category.code, Category.label, Category.level, Category.parent_id,
-                                           Category.id).order_by(Category.level, Category.position)).all()
     return {
         "kind": list(kinds.kind_labels().items()),
-        "category": [(code, label) for code, label in _tree(categories)],
+        "category": _indented(categories.tree()),
         "priority": list(kinds.priority_labels().items()),
         "channel": list(kinds.channel_labels().items()),
         "team": list(db.session.execute(select(Team.code, Team.name).order_by(Team.name)).all()),
@@ -126,17 +109,13 @@ def choices() -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def _tree(rows) -> list[tuple[str, str]]:
-    """Depth-first, each level indented under its parent."""
-    children: dict[int | None, list] = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
-    ordered, pending = [], list(reversed(children.get(None, [])))
-    while pending:
-        node = pending.pop()
-        ordered.append((node.code, "\u00a0\u00a0" * (node.level - 1) + node.label))
-        pending.extend(reversed(children.get(node.id, [])))
-    return ordered
+def _indented(nodes, depth: int = 0) -> list[tuple[str, str]]:
+    """The taxonomy depth-first, each level indented under its parent."""
+    found = []
+    for node in nodes:
+        found.append((node.category.code, "\u00a0\u00a0" * depth + node.category.label))
+        found += _indented(node.children, depth + 1)
+    return found
 
 
 def _distinct(column) -> list[tuple[str, str]]:

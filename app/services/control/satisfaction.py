@@ -2,6 +2,7 @@
 by team and by category, and the comments with their tickets (closed cases of the period's cohort)."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -9,8 +10,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.i18n import _, _l
 from app.models import Team, Ticket
+from app.services.cases import categories
 from app.services.control.filters import ControlFilter
-from app.services.control.metrics import category_paths
 from app.services.control.tables import Chart, Column, Section, Table, percent
 
 SCORES = (1, 2, 3, 4, 5)
@@ -20,43 +21,46 @@ COMMENTS_SHOWN = 50  # newest first on the page and in the API; the export lists
 
 
 def satisfaction(flt: ControlFilter, now: datetime, *, comments_limit: int | None = COMMENTS_SHOWN) -> Section:
+    """One grouped scan of the closed cases (team × category × score) gives every figure but the comments."""
     closed = [*flt.reported_in_period(), Ticket.closed_at.is_not(None)]
-    surveyed = [*closed, Ticket.survey_score.is_not(None)]
-    eligible = db.session.scalar(select(func.count()).select_from(Ticket).where(*closed)) or 0
-    counts = dict(db.session.execute(select(Ticket.survey_score, func.count()).where(*surveyed)
-                                     .group_by(Ticket.survey_score)).all())
-    answered = sum(counts.values())
-    mean = db.session.scalar(select(func.avg(Ticket.survey_score)).where(*surveyed))
-    section = Section("satisfaction", _("Customer satisfaction"), figures={
-        "closed": eligible, "surveys": answered, "response_rate": percent(answered, eligible),
-        "mean_score": round(float(mean), 2) if mean is not None else None,
-        "satisfied_share": percent(counts.get(4, 0) + counts.get(5, 0), answered)}, labels=FIGURES)
+    groups = db.session.execute(
+        select(Ticket.team_id, func.coalesce(Ticket.category, ""), Ticket.survey_score, func.count()).where(*closed)
+        .group_by(Ticket.team_id, func.coalesce(Ticket.category, ""), Ticket.survey_score)).all()
+    team_names = dict(db.session.execute(select(Team.id, Team.name)).all())
+    counts, by_team, by_category = Counter(), {}, {}
+    for team_id, category, score, count in groups:
+        team = team_names.get(team_id, "")
+        counts[score] += count
+        if score is not None:
+            for totals, key in ((by_team, team), (by_category, category)):
+                surveys, points = totals.get(key, (0, 0))
+                totals[key] = (surveys + count, points + score * count)
+    answered = sum(count for score, count in counts.items() if score is not None)
+    points = sum(score * count for score, count in counts.items() if score is not None)
+    section = Section("satisfaction", _("Customer satisfaction"), labels=FIGURES, figures={
+        "closed": sum(counts.values()), "surveys": answered, "response_rate": percent(answered, sum(counts.values())),
+        "mean_score": round(points / answered, 2) if answered else None,
+        "satisfied_share": percent(counts[4] + counts[5], answered)})
     section.tables.append(Table("csat", _("Survey scores"), [Column("score", _("Score")),
                                 Column("surveys", _("Surveys")), Column("share", _("% of surveys"))],
-                                [{"score": score, "surveys": counts.get(score, 0),
-                                  "share": percent(counts.get(score, 0), answered)} for score in SCORES]))
-    section.tables.append(_grouped("csat_by_team", _("Satisfaction by team"), _("Team"),
-                                   surveyed, func.coalesce(Team.name, "")))
-    paths = category_paths()
-    by_category = _grouped("csat_by_category", _("Satisfaction by category"), _("Category"),
-                           surveyed, func.coalesce(Ticket.category, ""))
-    for row in by_category.rows:
-        row["group"] = paths.get(row["group"], row["group"] or _("unclassified"))
-    section.tables.append(by_category)
-    section.tables.append(_comments(surveyed, paths, comments_limit))
+                                [{"score": score, "surveys": counts[score], "share": percent(counts[score], answered)}
+                                 for score in SCORES]))
+    paths = categories.leaf_paths()
+    section.tables.append(_grouped("csat_by_team", _("Satisfaction by team"), _("Team"), by_team, lambda k: k))
+    section.tables.append(_grouped("csat_by_category", _("Satisfaction by category"), _("Category"), by_category,
+                                   lambda k: paths.get(k, k or _("unclassified"))))
+    section.tables.append(_comments([*closed, Ticket.survey_score.is_not(None)], paths, comments_limit))
     section.charts.append(Chart("csat", "bar", "score", ("surveys",)))
     return section
 
 
-def _grouped(key: str, title: str, label: str, surveyed: list, group) -> Table:
-    rows = db.session.execute(
-        select(group, func.count(), func.avg(Ticket.survey_score)).select_from(Ticket)
-        .outerjoin(Team, Team.id == Ticket.team_id).where(*surveyed).group_by(group)
-        .order_by(func.count().desc(), group)).all()
+def _grouped(key: str, title: str, label: str, totals: dict, name) -> Table:
+    """Most surveyed first; ties by the group's code."""
+    ordered = sorted(totals.items(), key=lambda item: (-item[1][0], item[0]))
     return Table(key, title, [Column("group", label), Column("surveys", _("Surveys")),
                               Column("mean_score", _("Mean score"))],
-                 [{"group": name or "", "surveys": count, "mean_score": round(float(mean), 2)}
-                  for name, count, mean in rows])
+                 [{"group": name(group), "surveys": surveys, "mean_score": round(points / surveys, 2)}
+                  for group, (surveys, points) in ordered])
 
 
 def _comments(surveyed: list, paths: dict, limit: int | None) -> Table:
