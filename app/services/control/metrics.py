@@ -107,20 +107,20 @@ def _by_priority(counts: Counter, total: int) -> Table:
              "share": percent(count, total)}
             for code, count in sorted(counts.items(), key=lambda item: _priority_order(item[0])) if count]
     return Table("by_priority", _("Cases by priority"), [Column("priority", _("Priority")),
-                 Column("tickets", _("Cases")), Column("share", _("% of cases"))], rows)
+                 Column("tickets", _("Cases")), Column("share", _("Share of cases (%)"))], rows)
 
 
 def _by_channel(counts: Counter, total: int) -> Table:
     labels = kinds.channel_labels()
     return Table("by_channel", _("Channel mix"), [Column("channel", _("Channel")), Column("tickets", _("Cases")),
-                 Column("share", _("% of cases"))],
+                 Column("share", _("Share of cases (%)"))],
                  [{"channel": labels.get(code, code), "tickets": count, "share": percent(count, total)}
                   for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])) if count])
 
 
 def _by_escalation_level(counts: Counter, total: int) -> Table:
     return Table("escalations", _("Escalations by level"), [Column("level", _("Highest level reached")),
-                 Column("tickets", _("Cases")), Column("share", _("% of cases"))],
+                 Column("tickets", _("Cases")), Column("share", _("Share of cases (%)"))],
                  [{"level": str(label), "tickets": counts[code], "share": percent(counts[code], total)}
                   for code, label in LEVEL_LABELS.items()])
 

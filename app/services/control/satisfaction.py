@@ -24,12 +24,12 @@ def satisfaction(flt: ControlFilter, now: datetime, *, comments_limit: int | Non
     """One grouped scan of the closed cases (team × category × score) gives every figure but the comments."""
     closed = [*flt.reported_in_period(), Ticket.closed_at.is_not(None)]
     groups = db.session.execute(
-        select(Ticket.team_id, func.coalesce(Ticket.category, ""), Ticket.survey_score, func.count()).where(*closed)
-        .group_by(Ticket.team_id, func.coalesce(Ticket.category, ""), Ticket.survey_score)).all()
+        select(Ticket.team_id, Ticket.category, Ticket.survey_score, func.count()).where(*closed)
+        .group_by(Ticket.team_id, Ticket.category, Ticket.survey_score)).all()
     team_names = dict(db.session.execute(select(Team.id, Team.name)).all())
     counts, by_team, by_category = Counter(), {}, {}
     for team_id, category, score, count in groups:
-        team = team_names.get(team_id, "")
+        team, category = team_names.get(team_id, ""), category or ""
         counts[score] += count
         if score is not None:
             for totals, key in ((by_team, team), (by_category, category)):
@@ -42,7 +42,7 @@ def satisfaction(flt: ControlFilter, now: datetime, *, comments_limit: int | Non
         "mean_score": round(points / answered, 2) if answered else None,
         "satisfied_share": percent(counts[4] + counts[5], answered)})
     section.tables.append(Table("csat", _("Survey scores"), [Column("score", _("Score")),
-                                Column("surveys", _("Surveys")), Column("share", _("% of surveys"))],
+                                Column("surveys", _("Surveys")), Column("share", _("Share of surveys (%)"))],
                                 [{"score": score, "surveys": counts[score], "share": percent(counts[score], answered)}
                                  for score in SCORES]))
     paths = categories.leaf_paths()
