@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app import clock, signals
 from app.businesstime import calendar as calendars
+from app.businesstime import ticket_clock
 from app.businesstime.arithmetic import add_business_time
 from app.extensions import db
 from app.i18n import _, _l
@@ -133,7 +134,7 @@ def finalize(ctx: HandlerContext, resolution: str, procedure: str = "", diagnosi
     now = clock.now()
     detail.resolution, detail.procedure, detail.finalized_at = resolution or "", procedure or "", now
     detail.diagnosis = diagnosis or ""
-    ticket.resolved_at = now
+    ticket_clock.record_resolution(ticket, now)
     tickets.change_status(ticket, "finalized", resolution or "")
     managers = [u for u in db.session.scalars(select(User).where(User.active).order_by(User.id))
                 if notify_role in u.roles]
@@ -147,7 +148,8 @@ def finalize(ctx: HandlerContext, resolution: str, procedure: str = "", diagnosi
 def reopen(ctx: HandlerContext, comment: str = "") -> dict:
     """The customer says it is not solved: no longer resolved (nor suggested as a solved case)."""
     ticket, detail = ctx.ticket, detail_of(ctx.ticket)
-    ticket.resolved_at, detail.finalized_at, detail.resolution = None, None, ""
+    ticket.resolved_at, ticket.resolution_seconds = None, None
+    detail.finalized_at, detail.resolution = None, ""
     tickets.change_status(ticket, "reopened", comment or "")
     return {"status": "reopened"}
 

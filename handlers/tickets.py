@@ -23,7 +23,9 @@ def change_status(ticket: Ticket, status: str, note: str = "", *, note_on_timeli
     old, now = ticket.status, clock.now()
     ticket.status = status
     if status == "resolved":
-        ticket.resolved_at = now
+        ticket_clock.record_resolution(ticket, now)
+    elif status == "reopened":
+        ticket.reopen_count = (ticket.reopen_count or 0) + 1
     ticket_clock.on_status_change(ticket, old, status, now)
     if note and row.public:
         ticket_clock.record_response(ticket, now)  # a message written to the customer answers him

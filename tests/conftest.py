@@ -20,7 +20,7 @@ from app.services import demo_service
 from app.services.processes import process_service
 from app.workflow import engine
 
-pytest_plugins = ["tests.mail_server", "tests.kinds_fixtures"]
+pytest_plugins = ["tests.mail_server", "tests.kinds_fixtures", "tests.control_month"]
 
 # Rows that tests create; staff, teams, demo customers and deployed processes are kept.
 PER_TEST_TABLES = ["recurring_problem_ticket", "recurring_problem", "review_run", "process_step", "visit",

@@ -1,9 +1,10 @@
-"""The periodic review of closed tickets (supervisors)."""
+"""Control reports (supervisors): the dashboard's figures and the periodic review of closed tickets."""
 from app.api import bp
 from app.api.parsing import query_args
 from app.api.security import token_required
+from app.schemas.control import DashboardQuerySchema, DashboardSchema
 from app.schemas.reports import ReviewQuerySchema, ReviewSchema
-from app.services.control import review_service
+from app.services.control import dashboard, review_service
 
 
 @bp.get("/reports/closed-tickets")
@@ -27,3 +28,34 @@ def closed_tickets_review(user):
     """
     period = query_args(ReviewQuerySchema())
     return ReviewSchema().dump(review_service.closed_tickets_review(period["start"], period["end"], user))
+
+
+@bp.get("/reports/dashboard")
+@token_required
+def control_dashboard(user):
+    """The control figures of a period (supervisors): the same sections and tables as the staff dashboard.
+    ---
+    get:
+      tags: [reports]
+      description: >
+        Cases reported in the period (office dates, both included; the last 30 days without them), narrowed
+        by the filters. Sections: volume (by classification, priority, channel, escalation level; reopen
+        rate), backlog (open now, by age), times (first response and resolution in business hours: median,
+        90th percentile and mean), sla (compliance and breaches), incident_rate (incidents per 1,000 active
+        customers by month, service and zone), satisfaction (survey scores, comments). `section` returns one.
+      parameters:
+        - {in: query, schema: DashboardQuerySchema}
+      responses:
+        200:
+          description: The sections with their headline figures and tables.
+          content:
+            application/json:
+              schema: DashboardSchema
+        403: Forbidden
+        404: NotFound
+        422: ValidationFailed
+    """
+    flt, section = query_args(DashboardQuerySchema())
+    sections = dashboard.dashboard(flt, user, only=section)
+    return DashboardSchema().dump({"start": flt.start, "end": flt.end, "filters": flt.applied(),
+                                   "sections": [s.as_dict() for s in sections]})

@@ -49,12 +49,15 @@ def pausing_statuses() -> set[str]:
 
 
 def on_status_change(ticket: Ticket, old: str, new: str, now: datetime) -> None:
-    """Entering a pausing status stops the clock; leaving it starts it again."""
+    """Entering a pausing status stops the clock; leaving it starts it again; closing ends the resolution
+    time of a ticket that was never marked resolved."""
     pausing = pausing_statuses()
     if new in pausing and old not in pausing:
         pause(ticket, now)
     elif old in pausing and new not in pausing:
         resume(ticket, now)
+    if new == "closed" and ticket.resolution_seconds is None:  # kinds with no "resolved" step end here
+        ticket.resolution_seconds = elapsed_seconds(ticket, now)
 
 
 def pause(ticket: Ticket, now: datetime) -> None:
@@ -87,6 +90,25 @@ def record_response(ticket: Ticket, now: datetime) -> None:
     """The first public answer to the customer stops the response clock (later ones change nothing)."""
     if ticket.first_responded_at is None:
         ticket.first_responded_at = now
+        ticket.response_seconds = elapsed_seconds(ticket, now)
+
+
+def record_resolution(ticket: Ticket, now: datetime) -> None:
+    """The ticket is resolved; after a reopening, the last resolution is the one that counts."""
+    ticket.resolved_at = now
+    ticket.resolution_seconds = elapsed_seconds(ticket, now)
+
+
+def elapsed_seconds(ticket: Ticket, now: datetime) -> int | None:
+    """Business time of the ticket's calendar from the report to ``now``, less the time it waited on the
+    customer; None before classification (no calendar to measure with)."""
+    if ticket.sla_calendar is None:
+        return None
+    calendar = calendars.load(ticket.sla_calendar)
+    paused = timedelta(seconds=ticket.sla_paused_seconds or 0)
+    if ticket.sla_paused_at is not None:  # still waiting: the running pause counts too
+        paused += business_time_between(ticket.sla_paused_at, now, calendar)
+    return max(int((business_time_between(ticket.reported_at, now, calendar) - paused).total_seconds()), 0)
 
 
 ON_TIME, WARNING, BREACHED, PAUSED = "on_time", "warning", "breached", "paused"

@@ -85,6 +85,10 @@ class Customer(db.Model):
     # The line of business of his service (``LineOfBusiness.code``); none for a person with no service
     # (e.g. someone who reports debt mail meant for somebody else).
     service_line: Mapped[str | None] = mapped_column(String(30))
+    # For the control figures: the commercial segment (e.g. residencial, pyme, corporativo) and the zone of
+    # his service (incidents per 1,000 customers by zone).
+    segment: Mapped[str | None] = mapped_column(String(30))
+    zone: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 

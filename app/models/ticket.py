@@ -23,7 +23,8 @@ SNAPSHOT_FIELDS = ("number", "kind", "channel", "status", "priority", "reported_
 class Ticket(db.Model):
     __tablename__ = "ticket"
     __table_args__ = (Index("ix_ticket_customer_status", "customer_id", "status"),
-                      Index("ix_ticket_assignee_status", "assignee_id", "status"))  # a technician's load
+                      Index("ix_ticket_assignee_status", "assignee_id", "status"),  # a technician's load
+                      Index("ix_ticket_reported_at", "reported_at"))  # the control figures of a period
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str | None] = mapped_column(String(20), unique=True)
@@ -55,6 +56,11 @@ class Ticket(db.Model):
     # business time spent paused so far, in seconds
     sla_paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     estimated_resolution_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Business time (of ``sla_calendar``, pauses excluded) from the report to the first response and to the
+    # resolution, fixed when each happens so the control figures aggregate them in SQL.
+    response_seconds: Mapped[int | None] = mapped_column(Integer)
+    resolution_seconds: Mapped[int | None] = mapped_column(Integer)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -12,8 +12,9 @@ class ReviewQuerySchema(ApiSchema):
 class ReviewGroupSchema(ApiSchema):
     key = fields.String()
     tickets = fields.Integer()
-    mean_resolution_hours = fields.Float(allow_none=True)
-    median_resolution_hours = fields.Float(allow_none=True)
+    mean_resolution_hours = fields.Float(allow_none=True, metadata={
+        "description": "Business hours of the SLA calendar, waits on the customer excluded."})
+    median_resolution_hours = fields.Float(allow_none=True, metadata={"description": "Nearest-rank median."})
     within_sla_pct = fields.Float(allow_none=True)
     mean_survey_score = fields.Float(allow_none=True)
     surveys = fields.Integer()

@@ -32,12 +32,14 @@ STAFF = [
 ]
 
 CUSTOMERS = [
-    # number, name, address, phone, e-mail, line of business of the service (processes/followups/)
+    # number, name, address, phone, e-mail, line of business of the service (processes/followups/), segment
+    # and zone (the control dashboard's filters and its incidents per 1,000 customers by zone)
     ("C-1001", "María López", "Av. Universidad 100, Aguascalientes", "4491000001", "maria.lopez@example.com",
-     "hogar"),
-    ("C-1002", "Juan Pérez", "Calle Madero 25, Aguascalientes", "4491000002", "juan.perez@example.com", "negocio"),
+     "hogar", "residencial", "Norte"),
+    ("C-1002", "Juan Pérez", "Calle Madero 25, Aguascalientes", "4491000002", "juan.perez@example.com", "negocio",
+     "pyme", "Centro"),
     ("C-1003", "Lucía Hernández", "Blvd. Zacatecas 300, Aguascalientes", "4491000003", "lucia.h@example.com",
-     "hogar"),
+     "hogar", "residencial", "Sur"),
 ]
 
 
@@ -55,9 +57,9 @@ def load_demo(password: str = DEMO_PASSWORD) -> None:
                         teams=[teams[c] for c in team_codes])
             user.set_password(password)
             db.session.add(user)
-        for number, name, address, phone, email, line in CUSTOMERS:
+        for number, name, address, phone, email, line, segment, zone in CUSTOMERS:
             if not db.session.scalar(select(Customer).where(Customer.number == number)):
                 db.session.add(Customer(number=number, name=name, address=address, phone=phone, email=email,
-                                        service_line=line))
+                                        service_line=line, segment=segment, zone=zone))
         db.session.flush()
         load_demo_documents()

@@ -15,8 +15,9 @@ from app.staff import bp
 from app.staff.auth import login_manager
 
 PUBLIC_ENDPOINTS = {"staff.login", "staff.vendor", "staff.vendor_dist", "staff.static"}
-# Only these files of node_modules are served (the diagram viewer and its styles).
+# Only these files of node_modules are served (the diagram viewer and its styles, the charts).
 VENDOR_FILES = {
+    "chart.umd.min.js": "chart.js/dist/chart.umd.min.js",
     "bpmn-navigated-viewer.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
     "bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
     "diagram-js.css": "bpmn-js/dist/assets/diagram-js.css",
@@ -69,11 +70,7 @@ def _staff_context() -> dict:
         return {}
     return {"me": current_user.user, "unread": inbox_service.unread_count(current_user.user),
             "channel_labels": kinds.channel_labels(),
-            "priority_labels": priority_labels()}
-
-
-def priority_labels() -> dict:
-    return {"alta": _("high"), "media": _("medium"), "baja": _("low")}
+            "priority_labels": kinds.priority_labels()}
 
 
 @bp.get("/")

@@ -31,3 +31,45 @@ def test_the_review_is_for_supervisors_and_needs_a_period(api):
             query_string={"from": now.isoformat(), "to": now.isoformat()}, expect=403)
     body = api.get("/reports/closed-tickets", "supervisor", query_string={}, expect=422).json
     assert set(body["errors"]) == {"from", "to"}
+
+
+def _section(api, user: str = "supervisor", expect: int = 200, **query):
+    return api.get("/reports/dashboard", user, query_string=query, expect=expect).json
+
+
+def test_the_dashboard_gives_the_hand_worked_figures(api, november):
+    body = _section(api, **{"from": "2026-11-01", "to": "2026-11-30", "section": "satisfaction"})
+    assert (body["from"], body["to"], body["filters"]) == ("2026-11-01", "2026-11-30", {})
+    [satisfaction] = body["sections"]
+    assert satisfaction["figures"] == {"closed": 4, "surveys": 3, "response_rate": 75.0, "mean_score": 3.67,
+                                       "satisfied_share": 66.7}
+    comments = next(t for t in satisfaction["tables"] if t["key"] == "comments")
+    assert [row["number"] for row in comments["rows"]] == ["T1", "T2"]
+    assert [c["key"] for c in comments["columns"]][:3] == ["number", "closed_at", "score"]
+    narrowed = _section(api, **{"from": "2026-11-01", "to": "2026-11-30", "team": "redes"})
+    assert narrowed["filters"] == {"team": "redes"}
+    assert [s["key"] for s in narrowed["sections"]] == ["volume", "backlog", "times", "sla", "incident_rate",
+                                                        "satisfaction"]
+    assert narrowed["sections"][0]["figures"]["tickets"] == 1
+
+
+def test_a_complaint_taken_through_the_process_is_measured(api, open_complaint):
+    complaint = open_complaint()
+    complaint.validate(category="lentitud")
+    complaint.diagnose("remota")
+    complaint.fix_remotely()
+    close(complaint)
+    today = clock.now().date().isoformat()
+    times, sla = _section(api, **{"from": today, "to": today})["sections"][2:4]
+    assert times["figures"]["resolution_mean_hours"] is not None
+    assert [row["tickets"] for row in times["tables"][1]["rows"]][:1] == [1]
+    assert sla["figures"]["resolution_compliance"] == 100.0
+
+
+def test_the_dashboard_is_for_supervisors_and_checks_its_filter(api):
+    _section(api, "tecnico1", expect=403)
+    body = _section(api, expect=422, **{"from": "2026-11-30", "to": "2026-11-01", "priority": "urgente",
+                                        "section": "costs"})
+    assert set(body["errors"]) == {"priority", "section"}  # the period is checked once the fields are valid
+    body = _section(api, expect=422, **{"from": "2026-11-30", "to": "2026-11-01"})
+    assert set(body["errors"]) == {"to"}

@@ -75,6 +75,37 @@ def leaf_label(code: str | None) -> str | None:
     return leaf.label if leaf else code
 
 
+def codes_under(code: str) -> list[str]:
+    """The code itself and the codes of every category below it (the taxonomy is a small table): a filter on a
+    level-1/2 node matches the leaves under it."""
+    rows = db.session.execute(select(Category.id, Category.parent_id, Category.code)).all()
+    children: dict[int | None, list] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    found = [code]
+    stack = [row.id for row in rows if row.code == code]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child.code)
+            stack.append(child.id)
+    return found
+
+
+def leaf_paths() -> dict[str, str]:
+    """Leaf code -> "level 1 › level 2 › level 3", for every leaf (one query)."""
+    paths: dict[str, str] = {}
+
+    def walk(nodes, above):
+        for node in nodes:
+            labels = [*above, node.category.label]
+            if node.category.is_leaf:
+                paths[node.category.code] = " › ".join(labels)
+            walk(node.children, labels)
+
+    walk(tree(), [])
+    return paths
+
+
 def leaf_codes() -> set[str]:
     """Every leaf code there is (active or not): what a DMN table or a form may name."""
     return set(db.session.scalars(select(Category.code).where(Category.level == Category.LEAF_LEVEL)))

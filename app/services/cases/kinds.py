@@ -108,6 +108,10 @@ def channel_labels() -> dict[str, str]:
     return {code: str(label) for code, label in CHANNEL_LABELS.items()}
 
 
+def priority_labels() -> dict[str, str]:
+    return {"alta": _("high"), "media": _("medium"), "baja": _("low")}
+
+
 # -- deploy ------------------------------------------------------------------------------------------
 
 def read_kind_files(directory: str | Path) -> list[KindFile]:

@@ -182,7 +182,7 @@ def _conditions(query: TicketQuery, now: datetime) -> list:
     if query.assignee:
         conditions.append(Ticket.assignee.has(User.username == query.assignee))
     if query.category:
-        conditions.append(Ticket.category.in_(_leaf_codes_under(query.category)))
+        conditions.append(Ticket.category.in_(categories.codes_under(query.category)))
     if query.state == "open":
         conditions.append(~_closed())
     elif query.state == "closed":
@@ -265,21 +265,6 @@ def _order(sort: str) -> list:
 
 
 # -- helpers -----------------------------------------------------------------------------------------------
-
-def _leaf_codes_under(code: str) -> list[str]:
-    """The code itself and the codes of every category below it (the taxonomy is a small table)."""
-    rows = db.session.execute(select(Category.id, Category.parent_id, Category.code)).all()
-    children: dict[int | None, list] = {}
-    for row in rows:
-        children.setdefault(row.parent_id, []).append(row)
-    found = [code]
-    stack = [row.id for row in rows if row.code == code]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.append(child.code)
-            stack.append(child.id)
-    return found
-
 
 def _tree_order(rows: list[Category]) -> list[Category]:
     by_parent: dict[int | None, list[Category]] = {}

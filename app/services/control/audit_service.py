@@ -18,7 +18,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.i18n import _, _l
 from app.models import AuditEvent, User
-from app.services.control.spreadsheet import safe_cell
+from app.services.control.exports import safe_cell
 from app.services.transaction import transaction
 
 # What may be recorded, with its label on the admin page and in the export.

@@ -35,7 +35,7 @@ from app.errors import Forbidden, NotFound, Unavailable, ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import ProcessStep, ProcessVersion, Ticket, User, WorkflowInstance
-from app.services.control.spreadsheet import safe_cell
+from app.services.control.exports import safe_cell
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 MAX_CASES = 5_000  # the most recent completed instances a conformance check replays

@@ -1,36 +1,42 @@
-"""Periodic review of closed tickets: patterns by nature and priority, resolution times, SLA, satisfaction."""
+"""Periodic review of closed tickets: patterns by nature and priority, resolution times, SLA, satisfaction.
+
+The figures are the dashboard's (``app/services/control``): resolution in business time of the SLA
+calendar with the waits on the customer excluded (``Ticket.resolution_seconds``), nearest-rank medians;
+what the review adds is the grouping by the nature written in each closing report, and the reports."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from statistics import mean, median
 
 from sqlalchemy import select
 
-from app.errors import Forbidden, ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import _
 from app.models import Ticket, User
+from app.services.control.dashboard import require_supervisor
+from app.services.control.tables import hours, percent
+from app.services.control.times import nearest_rank
 
 
 @dataclass
 class Group:
     key: str
     tickets: int = 0
-    resolution_hours: list[float] = field(default_factory=list)
+    resolution_seconds: list[int] = field(default_factory=list)
     within_sla: int = 0
     scores: list[int] = field(default_factory=list)
     reopened_rounds: int = 0
 
     def as_dict(self) -> dict:
-        hours = self.resolution_hours
+        ordered = sorted(self.resolution_seconds)
         return {
             "key": self.key,
             "tickets": self.tickets,
-            "mean_resolution_hours": round(mean(hours), 2) if hours else None,
-            "median_resolution_hours": round(median(hours), 2) if hours else None,
-            "within_sla_pct": round(100 * self.within_sla / self.tickets, 1) if self.tickets else None,
-            "mean_survey_score": round(mean(self.scores), 2) if self.scores else None,
+            "mean_resolution_hours": hours(sum(ordered) / len(ordered)) if ordered else None,
+            "median_resolution_hours": hours(nearest_rank(ordered, 50)) if ordered else None,
+            "within_sla_pct": percent(self.within_sla, self.tickets),
+            "mean_survey_score": round(sum(self.scores) / len(self.scores), 2) if self.scores else None,
             "surveys": len(self.scores),
             "extra_rounds": self.reopened_rounds,
         }
@@ -38,8 +44,7 @@ class Group:
 
 def closed_tickets_review(start: datetime, end: datetime, actor: User) -> dict:
     """Closed tickets in [start, end) summarised overall, by nature and by priority, with their reports."""
-    if not actor.has_role("supervisor"):
-        raise Forbidden(_("Only supervisors may review closed tickets."))
+    require_supervisor(actor)
     if end <= start:
         raise ValidationFailed(_("Please correct the marked fields."),
                                errors={"to": [_("Must be later than the start date.")]})
@@ -64,8 +69,8 @@ def closed_tickets_review(start: datetime, end: datetime, actor: User) -> dict:
 
 def _add(group: Group, ticket: Ticket, report: dict) -> None:
     group.tickets += 1
-    if report.get("resolution_hours") is not None:
-        group.resolution_hours.append(report["resolution_hours"])
+    if ticket.resolution_seconds is not None:
+        group.resolution_seconds.append(ticket.resolution_seconds)
     group.within_sla += 1 if report.get("within_sla") else 0
     if ticket.survey_score is not None:
         group.scores.append(ticket.survey_score)
