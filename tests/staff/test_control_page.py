@@ -44,3 +44,12 @@ def test_only_supervisors_and_a_wrong_filter_is_explained(staff, november):
     supervisor.get("/staff/control/breaches.pdf", expect=404)
     page = supervisor.get("/staff/control?from=2026-11-30&to=2026-11-01&priority=urgente").get_data(True)
     assert "Valor no permitido." in page
+
+
+def test_the_report_of_the_period_prints_as_pdf(staff, november):
+    page = staff("supervisor").get(f"/staff/control?{NOVEMBER}").get_data(True)
+    assert f"/staff/control/report.pdf?{NOVEMBER.replace('&', '&amp;')}" in page
+    pdf = staff("supervisor").get(f"/staff/control/report.pdf?{NOVEMBER}&kind=incident")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
+    assert 'filename="informe-control-2026-11-01-2026-11-30.pdf"' in pdf.headers["Content-Disposition"]
+    staff("tecnico1").get(f"/staff/control/report.pdf?{NOVEMBER}", expect=403)
