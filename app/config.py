@@ -25,6 +25,8 @@ class Config:
     }
     # Roles that may complete a customer-lane task on the customer's behalf (a call, a survey by phone).
     ON_BEHALF_ROLES = ("supervisor", "admin")
+    # Who a ``notify`` task with recipient "incident_manager" reaches: the active users of this role.
+    INCIDENT_MANAGER_ROLE = "supervisor"
 
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
 
@@ -51,6 +53,7 @@ class Config:
     BILLING_ADAPTER = os.environ.get("BILLING_ADAPTER", "builtin")
     BILLING_URL = os.environ.get("BILLING_URL", "")
     BILLING_TIMEOUT = float(os.environ.get("BILLING_TIMEOUT", "5"))
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))  # seconds a webhook endpoint has to answer
 
     # Background worker: Huey on SQLite by default, Redis when REDIS_URL is set.
     REDIS_URL = os.environ.get("REDIS_URL", "")

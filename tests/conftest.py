@@ -27,7 +27,7 @@ PER_TEST_TABLES = ["saved_ticket_filter", "audit_event", "submission", "customer
                    "outbox_message", "human_task", "ticket_answer", "followup", "ticket_event",
                    "customer_interaction", "workflow_instance", "ticket_link", "incident_escalation",
                    "incident_detail", "billing_request", "claim_line_version", "claim_line", "claim",
-                   "service_change_order", "ticket", "api_token", "calendar_day_off"]
+                   "service_change_order", "ticket", "api_token", "calendar_day_off", "webhook_endpoint"]
 
 
 def _postgres_database(url: str):

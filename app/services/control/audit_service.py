@@ -37,6 +37,8 @@ ACTIONS = {
     "team_member_added": _l("Team member added"),
     "team_member_removed": _l("Team member removed"),
     "inbound_mail_reprocessed": _l("Inbound mail processed again"),
+    "notice_saved": _l("Notice template saved"),
+    "webhook_saved": _l("Webhook endpoint saved"),
 }
 PAGE_SIZE = 50
 MAX_PAGE = 100_000

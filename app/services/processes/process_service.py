@@ -16,7 +16,7 @@ from app.services.cases import categories, kinds
 from app.services.control import audit_service
 from app.services.followups import lines as lines_of_business
 from app.services.followups import subjects as followup_subjects
-from app.services.processes import forms
+from app.services.processes import forms, notices
 from app.services.sla import calendar as sla_calendar
 from app.services.transaction import transaction
 from app.workflow import deploy
@@ -41,6 +41,7 @@ def deploy_directory(directory: str) -> list[DeployResult]:
     with transaction():
         followup_subjects.load(directory)  # before the kinds: it adds the teams their categories name
         lines_of_business.load(directory)
+        notices.load_seed(directory)  # before the diagrams, whose notify tasks name them; edits are kept
         results = _deploy(files, kind_files)
         sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
     return results
