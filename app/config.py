@@ -13,6 +13,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("ATIENDE_TIMEZONE", "America/Mexico_City")
     PROCESSES_DIR = str(ROOT / "processes")
     FORMS_DIR = str(ROOT / "forms")
+    ANALYST_GUIDE = str(ROOT / "docs" / "guia-analista.md")  # served at /staff/guide
 
     # Lane name in the diagrams -> staff role that may work it.
     LANE_ROLES = {

@@ -18,7 +18,7 @@ from app import clock
 from app.errors import DeployError, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import NoticeTemplate, NoticeTemplateVersion, Ticket, User
+from app.models import NoticeTemplate, NoticeTemplateVersion, User
 from app.services.accounts.permissions import may_manage_processes
 from app.services.cases.ticket_service import visible_ticket
 from app.services.control import audit_service
@@ -183,14 +183,13 @@ def save_template(name: str, text: NoticeText, actor: User) -> NoticeTemplate:
 
 
 def preview(text: NoticeText, ticket_number: str, actor: User) -> Preview:
-    """The notice as it would go out for ``ticket_number`` (a ticket the analyst may see), or for the newest
-    ticket, or for a sample one when there is none; a syntax or rendering error is a ``ValidationFailed``."""
+    """The notice as it would go out for ``ticket_number`` (a ticket the actor may see: the preview shows its
+    customer's data), else for a sample ticket; a syntax or rendering error is a ``ValidationFailed``."""
     require_analyst(actor)
     errors = {field: messages for field, messages in problems(text).items() if field != "description"}
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
-    ticket = (visible_ticket(ticket_number.strip(), actor) if (ticket_number or "").strip()
-              else db.session.scalar(select(Ticket).order_by(Ticket.id.desc()).limit(1)))
+    ticket = visible_ticket(ticket_number.strip(), actor) if (ticket_number or "").strip() else None
     context = notices.template_context(ticket) if ticket is not None else SAMPLE_CONTEXT
     try:
         subject, body = notices.render(text.subject, text.body, context, sandbox.render_template)
@@ -200,7 +199,7 @@ def preview(text: NoticeText, ticket_number: str, actor: User) -> Preview:
     return Preview(subject, body, ticket.number if ticket is not None else None)
 
 
-# What a preview renders with before the first ticket exists (the fields of ``Ticket.snapshot()``).
+# What a preview renders with when no ticket is named (the fields of ``Ticket.snapshot()``).
 SAMPLE_CONTEXT = {
     "ticket": {"number": "Q-2026-000001", "kind": "complaint", "channel": "phone", "status": "diagnosing",
                "priority": "alta", "reported_priority": None, "category": "sin_servicio",
