@@ -5,10 +5,12 @@ Who (``recipient``): the customer, the ticket's assignee, its team, the team's s
 manages incidents (the ``INCIDENT_MANAGER_ROLE`` users). How (``channel``): an e-mail through the outbox,
 a message in the customer's área de cliente (a public line of the ticket), a staff inbox notification, or a
 signed JSON POST to a webhook endpoint an admin registered. Services reach the template names here too
-(``known_template_names``: the deploy check refuses a ``notify`` naming an unknown one).
+(``known_template_names``, ``parameter_problems``: the deploy check refuses a ``notify`` naming an
+unknown template).
 """
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -29,6 +31,47 @@ def known_template_names() -> set[str]:
     """The names a ``notify`` task may give as ``template``."""
     with db.session.no_autoflush:
         return set(db.session.scalars(select(NoticeTemplate.name)))
+
+
+def parameter_problems(expressions: dict[str, str]) -> list[str]:
+    """What is wrong with a ``notify`` task's parameters as the diagram writes them (Python expressions), for
+    the deploy check: an unknown template, channel, recipient or webhook, or a channel that cannot reach the
+    recipient. Only literal values are checked (an expression is known when the task runs)."""
+    values = {name: _literal(expression) for name, expression in expressions.items()}
+    template, channel = values.get("template"), values.get("channel", "email")
+    recipient, webhook = values.get("recipient", "customer"), values.get("webhook")
+    problems = []
+    if "template" not in expressions:
+        problems.append(_("The notify task needs the parameter template."))
+    elif isinstance(template, str) and template not in known_template_names():
+        problems.append(_("There is no notice template named %(name)s.", name=template))
+    if isinstance(channel, str) and channel not in CHANNELS:
+        problems.append(_("Unknown notice channel %(channel)s (email, portal, inbox or webhook).", channel=channel))
+    if isinstance(recipient, str) and channel != "webhook" and recipient not in RECIPIENTS:
+        problems.append(_("Unknown notice recipient %(recipient)s.", recipient=recipient))
+    if channel == "portal" and isinstance(recipient, str) and recipient != "customer":
+        problems.append(_("The área de cliente channel only reaches the customer."))
+    if channel == "inbox" and recipient == "customer":
+        problems.append(_("The inbox channel only reaches staff; use email or portal for the customer."))
+    if channel == "webhook" and isinstance(webhook, str | None) and not _active_endpoint(webhook):
+        problems.append(_("There is no active webhook endpoint %(code)s.", code=webhook or "-"))
+    return problems
+
+
+_UNKNOWN = object()
+
+
+def _active_endpoint(code: str | None) -> WebhookEndpoint | None:
+    endpoint = WebhookEndpoint.of(code) if code else None
+    return endpoint if endpoint is not None and endpoint.active else None
+
+
+def _literal(expression: str):
+    """The value of a literal expression (``'customer'``), else a marker: the value is known at run time."""
+    try:
+        return ast.literal_eval((expression or "").strip())
+    except (ValueError, SyntaxError):
+        return _UNKNOWN
 
 
 def template_context(ticket: Ticket, data: dict | None = None) -> dict:
@@ -109,8 +152,8 @@ def _inbox(ctx: HandlerContext, notice: NoticeTemplate, recipient: str, subject:
 
 def _post_webhook(ctx: HandlerContext, notice: NoticeTemplate, _recipient: str, subject: str, body: str,
              webhook: str) -> list[str]:
-    endpoint = WebhookEndpoint.of(webhook) if webhook else None
-    if endpoint is None or not endpoint.active:
+    endpoint = _active_endpoint(webhook)
+    if endpoint is None:
         raise LookupError(_("There is no active webhook endpoint %(code)s.", code=webhook or "-"))
     payload = {"event": WEBHOOK_EVENT, "template": notice.name, "subject": subject, "body": body,
                "ticket": ctx.ticket.snapshot(), "at": clock.now().isoformat()}
