@@ -170,7 +170,8 @@ def _staff(ctx: HandlerContext, recipient: str) -> list[User]:
     if recipient == "assignee":
         return [ticket.assignee] if ticket.assignee is not None and ticket.assignee.active else []
     if recipient == "team":
-        return [u for u in ticket.team.members if u.active] if ticket.team is not None else []
+        # The team's technicians, as when a ticket is assigned (its supervisors are the next recipient).
+        return [u for u in ticket.team.members if u.active and "technician" in u.roles] if ticket.team else []
     if recipient == "supervisor":
         return notifications.supervisors_of(ticket)
     role = ctx.config.get("INCIDENT_MANAGER_ROLE", "supervisor")
