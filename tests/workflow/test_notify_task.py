@@ -147,3 +147,18 @@ def test_a_notify_naming_an_unknown_template_stops_the_step_with_a_spanish_messa
     instance = db.session.scalar(select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id))
     assert instance.status == "error" and instance.error_task == "por_correo"
     assert "No existe la plantilla de aviso prueba_aviso." in instance.error_message
+
+
+def test_a_webhook_switched_off_before_delivery_is_dead_at_once_and_the_ticket_says_so(app, smtp, notice,
+                                                                                      notify_diagram, receiver):
+    hook = receiver()
+    _endpoint(hook.server.base_url + "/avisos")
+    ticket = open_ticket()
+    WebhookEndpoint.of("campo_externo").active = False
+    db.session.commit()
+    outbox_service.deliver_due()
+    row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.channel == "webhook"))
+    assert (row.status, row.attempts, hook.requests) == ("dead", 1, [])
+    line = db.session.scalar(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
+                                                       TicketEvent.kind == "webhook_failed"))
+    assert not line.public and "no se reintentará" in line.message
