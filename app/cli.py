@@ -42,6 +42,12 @@ def register_cli(app: Flask) -> None:
         for v in process_service.versions(None):
             click.echo(f"{v.process_id} v{v.version} {v.content_hash[:12]} {v.deployed_at:%Y-%m-%d %H:%M}")
 
+    @processes.command("guide", help="Regenera la referencia de operadores de docs/guia-analista.md.")
+    def guide_cmd():
+        from handlers import reference
+        changed = reference.update(current_app.config["ANALYST_GUIDE"])
+        click.echo("Referencia de operadores actualizada." if changed else "La referencia ya estaba al día.")
+
     @app.cli.group("demo", help="Datos de demostración.")
     def demo():
         pass

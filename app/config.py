@@ -13,6 +13,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("ATIENDE_TIMEZONE", "America/Mexico_City")
     PROCESSES_DIR = str(ROOT / "processes")
     FORMS_DIR = str(ROOT / "forms")
+    ANALYST_GUIDE = str(ROOT / "docs" / "guia-analista.md")  # served at /staff/guide
 
     # Lane name in the diagrams -> staff role that may work it.
     LANE_ROLES = {
@@ -25,6 +26,8 @@ class Config:
     }
     # Roles that may complete a customer-lane task on the customer's behalf (a call, a survey by phone).
     ON_BEHALF_ROLES = ("supervisor", "admin")
+    # Who a ``notify`` task with recipient "incident_manager" reaches: the active users of this role.
+    INCIDENT_MANAGER_ROLE = "supervisor"
 
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
 
@@ -51,6 +54,7 @@ class Config:
     BILLING_ADAPTER = os.environ.get("BILLING_ADAPTER", "builtin")
     BILLING_URL = os.environ.get("BILLING_URL", "")
     BILLING_TIMEOUT = float(os.environ.get("BILLING_TIMEOUT", "5"))
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))  # seconds a webhook endpoint has to answer
 
     # Background worker: Huey on SQLite by default, Redis when REDIS_URL is set.
     REDIS_URL = os.environ.get("REDIS_URL", "")

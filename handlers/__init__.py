@@ -16,6 +16,7 @@ def connect_subscribers() -> None:
         inbox,
         incidents,
         links,
+        notices,
         notifications,
         tickets,
         timeline,

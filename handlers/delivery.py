@@ -1,4 +1,4 @@
-"""Outbox senders: e-mail over SMTP, CRM events and billing requests over HTTP.
+"""Outbox senders: e-mail over SMTP, CRM events, billing requests and signed webhook notices over HTTP.
 
 They only do the I/O; ``app.services.mail.outbox_service`` claims the rows and records the outcome. ``config``
 is the application's settings as a plain mapping (handlers never import Flask). A ``Sender`` sends a batch
@@ -17,8 +17,8 @@ import requests
 
 from app import brand, clock
 from app.i18n import _
-from app.models import OutboxMessage, Ticket
-from handlers import timeline
+from app.models import OutboxMessage, Ticket, WebhookEndpoint
+from handlers import timeline, webhooks
 
 # Every character str.splitlines() breaks on: any of them would end a header and start another.
 LINE_BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -51,6 +51,9 @@ class Envelope:
     payload: dict = field(default_factory=dict)
     message_id: str | None = None  # e-mail only
     thread_root: str | None = None  # Message-ID of the first mail of the ticket to this recipient
+    # Webhook only: the endpoint (``recipient`` is its code) as registered when the row was claimed.
+    url: str = ""
+    secret: str = field(default="", repr=False)
 
 
 def make_message_id(outbox_id: int, ticket_number: str | None, domain: str | None = None) -> str:
@@ -62,12 +65,16 @@ def make_message_id(outbox_id: int, ticket_number: str | None, domain: str | Non
 
 def envelope(message: OutboxMessage, ticket: Ticket | None, thread_root: str | None = None) -> Envelope:
     is_email = message.channel == "email"
+    endpoint = WebhookEndpoint.of(message.recipient) if message.channel == "webhook" else None
+    if endpoint is not None and not endpoint.active:
+        endpoint = None  # switched off since the notice was queued: it is not sent
     return Envelope(
         outbox_id=message.id, channel=message.channel, recipient=message.recipient, ticket_id=message.ticket_id,
         attempts=message.attempts, claim=message.claim_token, subject=message.subject,
         body=message.body, payload=dict(message.payload or {}),
         message_id=make_message_id(message.id, ticket.number if ticket else None) if is_email else None,
-        thread_root=thread_root if is_email else None)
+        thread_root=thread_root if is_email else None,
+        url=endpoint.url if endpoint else "", secret=endpoint.secret if endpoint else "")
 
 
 def send(env: Envelope, config: dict) -> None:
@@ -102,6 +109,8 @@ class Sender:
             post_crm(env, self.config)
         elif env.channel == "billing":
             post_billing(env, self.config)
+        elif env.channel == "webhook":
+            post_webhook(env, self.config)
         else:
             raise Undeliverable(f"unknown outbox channel {env.channel!r}")
 
@@ -222,9 +231,42 @@ def _post_json(system: str, url: str, env: Envelope, timeout: float) -> None:
         raise DeliveryError(f"{system} {url}: HTTP {response.status_code} {response.text[:200]}")
 
 
+def post_webhook(env: Envelope, config: dict) -> None:
+    """A webhook notice, signed with its endpoint's secret (handlers/webhooks.py says how)."""
+    if not env.url:
+        raise Undeliverable(f"the webhook endpoint {env.recipient!r} is not registered or not active")
+    try:
+        response = webhooks.post(env.url, env.secret, env.payload, idempotency_key=f"outbox-{env.outbox_id}",
+                                 timeout=float(config["WEBHOOK_TIMEOUT"]))
+    except requests.RequestException as err:
+        raise DeliveryError(f"webhook {env.recipient}: {err}") from err
+    if not 200 <= response.status_code < 300:
+        raise DeliveryError(f"webhook {env.recipient}: HTTP {response.status_code} {response.text[:200]}")
+
+
 def note_sent(env: Envelope, ticket: Ticket | None) -> None:
-    """A line on the ticket's timeline for every mail that went out."""
-    if env.channel == "email" and ticket is not None:
+    """A line on the ticket's timeline for every mail and webhook notice that went out."""
+    if ticket is None:
+        return
+    if env.channel == "email":
         timeline.add_event(ticket, "notification_sent",
                            _("E-mail sent to %(to)s: %(subject)s", to=env.recipient, subject=env.subject),
                            public=False, data={"outbox_id": env.outbox_id})
+    elif env.channel == "webhook":
+        timeline.add_event(ticket, "webhook_sent",
+                           _("Notice delivered to the webhook %(code)s: %(subject)s", code=env.recipient,
+                             subject=env.subject), public=False, data={"outbox_id": env.outbox_id})
+
+
+def note_failed(env: Envelope, ticket: Ticket | None, error: str, *, final: bool) -> None:
+    """A webhook the endpoint did not take: each failed try on the timeline, and when the outbox gives up."""
+    if ticket is None or env.channel != "webhook":
+        return
+    if final:
+        message = _("The webhook %(code)s did not take the notice; it will not be retried: %(error)s",
+                    code=env.recipient, error=error)
+    else:
+        message = _("The webhook %(code)s did not take the notice (attempt %(n)s); it will be retried: "
+                    "%(error)s", code=env.recipient, n=env.attempts + 1, error=error)
+    timeline.add_event(ticket, "webhook_failed", message, public=False,
+                       data={"outbox_id": env.outbox_id, "final": final})

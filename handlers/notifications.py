@@ -27,12 +27,12 @@ def connect() -> None:
     signals.incident_finalized.connect(on_incident_finalized)
 
 
-def _customer_address(ticket: Ticket) -> str:
+def customer_address(ticket: Ticket) -> str:
     return ticket.contact_email or ticket.customer.email
 
 
 def email_customer(ticket: Ticket, templates: list[str], **context) -> None:
-    address = _customer_address(ticket)
+    address = customer_address(ticket)
     if not address:
         return
     subject, body = mail.render(templates, ticket=ticket, customer=ticket.customer, **context)
@@ -53,7 +53,7 @@ class _Update:
 
 def update_customer(ticket: Ticket, templates: list[str], *, label: str, **context) -> None:
     """Tell the customer about a change of his ticket; changes of the same transaction share one mail."""
-    address = _customer_address(ticket)
+    address = customer_address(ticket)
     if not address:
         return
     queued = outbox.transaction_scope().setdefault("customer_updates", {})
@@ -66,7 +66,8 @@ def update_customer(ticket: Ticket, templates: list[str], *, label: str, **conte
     message, updates = queued[key]
     updates.append(update)
     primary = next((u for u in updates if u.own), updates[-1])
-    trail = [{"label": u.label, "note": u.context.get("note")} for u in updates if u is not primary]
+    trail = [{"label": u.label, "note": u.context.get("note"), "notice": u.context.get("notice_body")}
+             for u in updates if u is not primary]
     message.subject, message.body = mail.render([primary.template], ticket=ticket, customer=ticket.customer,
                                                 trail=trail, **primary.context)
 
@@ -92,14 +93,14 @@ def on_ticket_opened(ticket: Ticket, **_kw) -> None:
 
 
 def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
-    if public and old != new and _wants_status_mail(ticket):
-        status = CaseStatus.of(ticket.kind, new)
+    status = CaseStatus.of(ticket.kind, new)
+    if public and status.notify_customer and old != new and wants_mail(ticket):
         update_customer(ticket, [f"{ticket.kind}/status_{new}.txt", f"{ticket.kind}/status_changed.txt",
                                  f"status_{new}.txt", "status_changed.txt"],
                         label=status.customer_label, status=status, note=note)
 
 
-def _wants_status_mail(ticket: Ticket) -> bool:
+def wants_mail(ticket: Ticket) -> bool:
     """Unless the customer chose to follow his tickets in the portal only (his verified account says so)."""
     with db.session.no_autoflush:
         notify_by = db.session.scalar(select(CustomerAccount.notify_by).where(
@@ -113,9 +114,13 @@ def on_ticket_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_
 
 
 def on_ticket_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
-    supervisors = [u for u in db.session.scalars(select(User).where(User.active))
-                   if "supervisor" in u.roles and (ticket.team is None or ticket.team.code in u.team_codes)]
-    email_staff(ticket, supervisors, "staff_escalated.txt", reason=reason)
+    email_staff(ticket, supervisors_of(ticket), "staff_escalated.txt", reason=reason)
+
+
+def supervisors_of(ticket: Ticket) -> list[User]:
+    """The active supervisors of the ticket's team (all of them while it has none)."""
+    return [u for u in db.session.scalars(select(User).where(User.active).order_by(User.id))
+            if "supervisor" in u.roles and (ticket.team is None or ticket.team.code in u.team_codes)]
 
 
 def on_ticket_merged(duplicate: Ticket, *, original: Ticket, **_kw) -> None:

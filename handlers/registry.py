@@ -52,6 +52,9 @@ class HandlerContext:
     task_name: str = ""
     actor: User | None = None
     config: dict = field(default_factory=dict)
+    # Renders an analyst's template (sandboxed Jinja, under the evaluator's budget) with a data mapping: the
+    # engine hands it in, as handlers may not import it.
+    render: Callable[[str, dict], str] | None = None
 
 
 current_context: ContextVar[HandlerContext | None] = ContextVar("handler_context", default=None)

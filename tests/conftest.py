@@ -28,7 +28,7 @@ PER_TEST_TABLES = ["recurring_problem_ticket", "recurring_problem", "review_run"
                    "outbox_message", "human_task", "ticket_answer", "followup", "ticket_event",
                    "customer_interaction", "workflow_instance", "ticket_link", "incident_escalation",
                    "incident_detail", "billing_request", "claim_line_version", "claim_line", "claim",
-                   "service_change_order", "ticket", "api_token", "calendar_day_off"]
+                   "service_change_order", "ticket", "api_token", "calendar_day_off", "webhook_endpoint"]
 
 
 def _postgres_database(url: str):

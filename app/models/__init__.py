@@ -18,6 +18,7 @@ from app.models.followup import FollowUp, FollowupSubject, LineOfBusiness
 from app.models.incident import IncidentDetail, IncidentEscalation
 from app.models.link import TicketLink
 from app.models.mail import AutoReplyLog, InboundMessage, ProvisionalCustomer
+from app.models.notice import NoticeTemplate, NoticeTemplateVersion, WebhookEndpoint
 from app.models.notification import Notification, StaffSession
 from app.models.outbox import OutboxMessage
 from app.models.people import ROLES, ApiToken, Customer, CustomerInteraction, Team, User, team_members
@@ -46,4 +47,5 @@ __all__ = [
     "SavedTicketFilter",
     "ProcessStep",
     "DECISIONS", "RecurringProblem", "ReviewRun", "recurring_problem_ticket",
+    "NoticeTemplate", "NoticeTemplateVersion", "WebhookEndpoint",
 ]

@@ -50,7 +50,8 @@ class CaseKind(db.Model):
 
 
 class CaseStatus(db.Model):
-    """One status of a kind. ``public``: the customer is told when a case enters it."""
+    """One status of a kind. ``public``: the customer sees it (área de cliente, public timeline line);
+    ``notify_customer``: he is also sent a message (e-mail) when his case enters it."""
 
     __tablename__ = "case_status"
 
@@ -59,6 +60,7 @@ class CaseStatus(db.Model):
     label: Mapped[str] = mapped_column(String(120))
     customer_label: Mapped[str] = mapped_column(String(160))
     public: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify_customer: Mapped[bool] = mapped_column(Boolean, default=True)
     terminal: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
 

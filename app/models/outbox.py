@@ -12,7 +12,8 @@ from app.models.types import UTCDateTime
 
 
 class OutboxMessage(db.Model):
-    """``channel`` is ``email`` or ``crm``; the worker delivers with retries and backoff."""
+    """``channel`` is ``email``, ``crm``, ``billing`` or ``webhook`` (``recipient``: the endpoint's code); the
+    worker delivers with retries and backoff."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)

@@ -64,7 +64,7 @@ def admin_kind(code: str):
 @bp.post("/admin/kinds/<code>/statuses/<status>")
 def admin_update_status(code: str, status: str):
     form = {"label": request.form.get("label", ""), "customer_label": request.form.get("customer_label", ""),
-            "public": "public" in request.form}
+            "public": "public" in request.form, "notify_customer": "notify_customer" in request.form}
     try:
         row = kinds.update_status(code, status, actor=staff_user(), **form)
     except ValidationFailed as err:

@@ -26,6 +26,7 @@ from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, User, WorkflowInstance
 from app.workflow import engine, steps
 from app.workflow.index import sync_index
+from app.workflow.sandbox import render_template
 from handlers.registry import HandlerContext, current_context
 
 log = logging.getLogger(__name__)
@@ -207,7 +208,8 @@ def advance(instance, workflow, ticket, actor) -> None:
 def _advance(instance, workflow, ticket, actor, message=None, depth=0) -> None:
     """Run engine steps until the instance waits, then persist it with its index and route its messages."""
     token = current_context.set(HandlerContext(
-        ticket=ticket, process_id=instance.process_version.process_id, actor=actor, config=current_app.config))
+        ticket=ticket, process_id=instance.process_version.process_id, actor=actor, config=current_app.config,
+        render=render_template))
     try:
         if message is not None:
             workflow.do_engine_steps()  # a new instance reaches its message start event first

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import CaseStatus, Category, OutboxMessage, TicketEvent
+from app.models import CaseKind, CaseStatus, Category, OutboxMessage, TicketEvent
 from app.services.cases import customer_timeline, kinds
 from tests.staff.conftest import open_complaint, ready_task
 
@@ -78,10 +78,11 @@ def test_an_admin_rewords_a_status_and_tells_the_customer_about_it(staff):
     listing = admin.get("/staff/admin/kinds").get_data(True)
     assert "Queja" in listing and "queja_reparacion" in listing
     page = admin.get("/staff/admin/kinds/complaint").get_data(True)
-    assert "Pruebas de funcionamiento" in page and "Se avisa al cliente" in page
+    assert "Pruebas de funcionamiento" in page and "Lo ve el cliente" in page and "Correo al cliente" in page
     admin.post("/staff/admin/kinds/complaint/statuses/received", {"label": "Registrada",
                                                                    "customer_label": "Recibimos su queja"})
     admin.post("/staff/admin/kinds/complaint/statuses/testing", {"label": "En pruebas", "public": "1",
+                                                                  "notify_customer": "1",
                                                                   "customer_label": "Probando su servicio"})
     db.session.expire_all()
     received = CaseStatus.of("complaint", "received")
@@ -107,6 +108,43 @@ def test_an_admin_rewords_a_status_and_tells_the_customer_about_it(staff):
                          expect=422).get_data(True)
     assert "Este campo es obligatorio." in refused
     assert CaseStatus.of("complaint", "closed").label == "Cerrada"
+
+
+def test_a_status_the_customer_sees_but_is_not_mailed_about_gets_a_public_line_and_no_mail(staff):
+    admin = staff("admin")
+    admin.post("/staff/admin/kinds/complaint/statuses/diagnosing", {"label": "En diagnóstico", "public": "1",
+                                                                     "customer_label": "En diagnóstico"})
+    db.session.expire_all()
+    row = CaseStatus.of("complaint", "diagnosing")
+    assert (row.public, row.notify_customer) == (True, False)
+    ticket = open_complaint()
+    db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.ticket_id == ticket.id))
+    from handlers.tickets import change_status
+    change_status(ticket, "diagnosing", "Revisamos su módem.")
+    db.session.commit()
+    line = db.session.scalar(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
+                                                       TicketEvent.kind == "status_changed"))
+    assert line.public and "Revisamos su módem." in line.message
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)) is None
+
+    admin.post("/staff/admin/kinds/complaint/statuses/diagnosing", {"label": "En diagnóstico", "public": "1",
+                                                                     "notify_customer": "1",
+                                                                     "customer_label": "En diagnóstico"})
+    change_status(ticket, "waiting_customer")
+    change_status(ticket, "diagnosing")
+    db.session.commit()
+    assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)) is not None
+
+
+def test_a_kind_file_may_keep_a_public_status_out_of_the_customer_mail(trial_kind):
+    from tests.kinds_fixtures import TRIAL_KIND
+
+    data = {**TRIAL_KIND, "statuses": [dict(s) for s in TRIAL_KIND["statuses"]]}
+    data["statuses"][0]["notify_customer"] = False
+    trial_kind(data)
+    first, *rest = db.session.get(CaseKind, "prueba").statuses
+    assert first.public is True and first.notify_customer is False
+    assert all(s.notify_customer == s.public for s in rest)
 
 
 @pytest.mark.parametrize("path", ["/staff/admin/categories", "/staff/admin/kinds", "/staff/admin/kinds/complaint"])

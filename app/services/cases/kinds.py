@@ -36,7 +36,8 @@ KIND_FILE_SCHEMA = {
             "type": "object", "required": ["code", "label", "public", "terminal"], "additionalProperties": False,
             "properties": {"code": _CODE, "label": {"type": "string", "minLength": 1, "maxLength": 120},
                            "customer_label": {"type": "string", "minLength": 1, "maxLength": 160},
-                           "public": {"type": "boolean"}, "terminal": {"type": "boolean"}}}},
+                           "public": {"type": "boolean"}, "notify_customer": {"type": "boolean"},
+                           "terminal": {"type": "boolean"}}}},
         "categories": {"type": "array", "items": {
             "type": "object", "required": ["path", "code"], "additionalProperties": False,
             "properties": {"path": {"type": "array", "minItems": 3, "maxItems": 3,
@@ -175,7 +176,8 @@ def upsert_kind(file: KindFile) -> CaseKind:
             continue
         kind.statuses.append(CaseStatus(
             code=entry["code"], label=entry["label"], customer_label=entry.get("customer_label", entry["label"]),
-            public=entry["public"], terminal=entry["terminal"], position=next_position))
+            public=entry["public"], notify_customer=entry["public"] and entry.get("notify_customer", True),
+            terminal=entry["terminal"], position=next_position))
         next_position += 1
     db.session.flush()
     return kind
@@ -199,8 +201,9 @@ def kind_page(code: str, actor: User) -> CaseKind:
 
 
 def update_status(kind_code: str, code: str, *, label: str, customer_label: str, public: bool,
-                  actor: User) -> CaseStatus:
-    """An admin's wording of a status, for staff and for the customer, and whether the customer is told."""
+                  notify_customer: bool, actor: User) -> CaseStatus:
+    """An admin's wording of a status, for staff and for the customer, whether the customer sees it and
+    whether he is sent a message when his case enters it (only a status he sees: he could not read it)."""
     require_admin(actor)
     row = status(kind_code, code)
     label, customer_label = (label or "").strip(), (customer_label or "").strip()
@@ -214,4 +217,5 @@ def update_status(kind_code: str, code: str, *, label: str, customer_label: str,
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
     with transaction():
         row.label, row.customer_label, row.public = label, customer_label, bool(public)
+        row.notify_customer = bool(public) and bool(notify_customer)
     return row

@@ -41,6 +41,8 @@ ACTIONS = {
     "process_migrated": _l("Ticket moved to another process version"),
     "review_run": _l("Periodic review run"),
     "review_decided": _l("Recurring problem decided"),
+    "notice_saved": _l("Notice template saved"),
+    "webhook_saved": _l("Webhook endpoint saved"),
 }
 PAGE_SIZE = 50
 MAX_PAGE = 100_000

@@ -162,6 +162,8 @@ def _record_failure(env: delivery.Envelope, err: Exception, *, permanent: bool) 
         # Guarded by our claim: if the lease ran out and another worker took the row, that worker settles it.
         if not _settle(env, values, OutboxMessage.status == "sending", OutboxMessage.claim_token == env.claim):
             return None
+        ticket = db.session.get(Ticket, env.ticket_id) if env.ticket_id else None
+        delivery.note_failed(env, ticket, error, final=outcome == "dead")
     if outcome == "dead":
         log.error("outbox message %s (%s to %s) is dead after %s attempt(s): %s", env.outbox_id, env.channel,
                   env.recipient, attempts, error)

@@ -24,7 +24,7 @@ from app.services.cases import categories, kinds
 from app.services.control import audit_service
 from app.services.followups import lines as lines_of_business
 from app.services.followups import subjects as followup_subjects
-from app.services.processes import changes, upload
+from app.services.processes import changes, notices, upload
 from app.services.processes.report import CheckReport, Problem
 from app.services.sla import calendar as sla_calendar
 from app.services.transaction import transaction
@@ -68,6 +68,7 @@ def deploy_directory(directory: str) -> list[DeployResult]:
     with transaction():
         followup_subjects.load(directory)  # before the kinds: it adds the teams their categories name
         lines_of_business.load(directory)
+        notices.load_seed(directory)  # before the diagrams, whose notify tasks name them; edits are kept
         sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
         results = _publish(upload.prepare(files), kind_files, None, _("Deployed from the command line."))
     return results
