@@ -14,6 +14,7 @@ from app.staff import (  # noqa: E402, F401
     case_admin,
     claims,
     compliance,
+    costs,
     followups,
     inbound_mail,
     inbox,

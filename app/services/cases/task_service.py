@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
@@ -75,6 +76,7 @@ def claim(task_id: str, user: User) -> HumanTask:
             raise Conflict(_("%(name)s already holds this task.", name=task.assignee.full_name))
         if task.assignee_id is None:
             audit_service.record("task_claimed", user, _task_target(task))
+            task.claimed_at = clock.now()  # the work starts: what the task's cost counts from
         task.assignee_id = user.id
     return task
 
@@ -87,7 +89,7 @@ def release(task_id: str, user: User) -> HumanTask:
         if task.assignee_id is not None:
             audit_service.record("task_released", user, _task_target(task),
                                  {"assignee": [task.assignee.username, None]})
-        task.assignee_id = None
+        task.assignee_id, task.claimed_at = None, None
     return task
 
 

@@ -41,6 +41,7 @@ ACTIONS = {
     "process_migrated": _l("Ticket moved to another process version"),
     "review_run": _l("Periodic review run"),
     "review_decided": _l("Recurring problem decided"),
+    "cost_rates_changed": _l("Cost rates changed"),
 }
 PAGE_SIZE = 50
 MAX_PAGE = 100_000

@@ -14,7 +14,7 @@ from app.i18n import _
 from app.models import ProcessVersion, User
 from app.services.accounts.permissions import may_manage_processes
 from app.services.cases import categories, kinds
-from app.services.control import audit_service
+from app.services.control import audit_service, costs
 from app.services.followups import lines as lines_of_business
 from app.services.followups import subjects as followup_subjects
 from app.services.processes import forms
@@ -44,6 +44,7 @@ def deploy_directory(directory: str) -> list[DeployResult]:
         lines_of_business.load(directory)
         results = _deploy(files, kind_files)
         sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
+        costs.load_seed(directory)  # the rates the cost of tickets is priced with
     return results
 
 
