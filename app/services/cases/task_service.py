@@ -76,8 +76,8 @@ def claim(task_id: str, user: User) -> HumanTask:
             raise Conflict(_("%(name)s already holds this task.", name=task.assignee.full_name))
         if task.assignee_id is None:
             audit_service.record("task_claimed", user, _task_target(task))
-            task.claimed_at = clock.now()  # the work starts: what the task's cost counts from
         task.assignee_id = user.id
+        task.claimed_at = task.claimed_at or clock.now()  # his work starts: what the task's cost counts from
     return task
 
 
