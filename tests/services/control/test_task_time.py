@@ -13,7 +13,6 @@ from app.extensions import db
 from app.models import HumanTask, Ticket
 from app.services.cases import task_service
 from app.services.control import costs
-from tests.conftest import user
 from tests.services.conftest import open_complaint, validate
 from tests.services.control.review_data import local
 
