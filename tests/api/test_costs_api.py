@@ -34,3 +34,10 @@ def test_the_costs_are_for_supervisors_and_need_a_period(api):
     assert set(body["errors"]) == {"from", "to", "kind"}
     api.get("/reports/costs", "supervisor", query_string={"from": NOVEMBER["to"], "to": NOVEMBER["from"]},
             expect=422)
+
+
+def test_a_tickets_internal_report_carries_its_cost(api, tickets):
+    cost = api.get(f"/tickets/{tickets['C'].number}/report", "supervisor").json["cost"]
+    assert (cost["work"], cost["credits"], cost["total"]) == ("150.00", "205.50", "355.50")
+    assert cost["tasks"] == [{"title": "Aprobar línea", "who": "Arturo Aprobador", "role": "Aprobador",
+                              "minutes": 30, "entered": False, "hourly": "300.00", "cost": "150.00"}]
