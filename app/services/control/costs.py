@@ -245,18 +245,17 @@ def ticket_cost(ticket: Ticket) -> TicketCost:
                               minutes=int(round(float(task_minutes))), entered=bool(entered),
                               hourly=rates.hourly.get(role, Decimal(0)), cost=_money(cost)))
     visits = db.session.scalar(select(func.count()).where(Visit.ticket_id == ticket.id, Visit.status == "done"))
-    credits = _credits()
-    credit = db.session.scalar(select(credits.c.credits).where(credits.c.ticket_id == ticket.id))
+    credit = db.session.scalar(select(_credits(ClaimLine.claim_id == ticket.id).c.credits))
     return TicketCost(tasks=tasks, visits=visits or 0, visit_rate=rates.visit, credits=_money(credit),
                       currency=rates.currency, task_cap_minutes=rates.task_cap_minutes)
 
 
-def _credits():
-    """Per claim ticket: the sum of its lines' amounts as last approved."""
+def _credits(*where):
+    """Per claim ticket (of those ``where`` selects): the sum of its lines' amounts as last approved."""
     version = aliased(ClaimLineVersion)
     return (select(ClaimLine.claim_id.label("ticket_id"), func.sum(version.amount).label("credits"))
             .join(version, version.id == ClaimLine.effective_version_id)
-            .where(version.decision == "approved").group_by(ClaimLine.claim_id).subquery())
+            .where(version.decision == "approved", *where).group_by(ClaimLine.claim_id).subquery())
 
 
 # --- The report of a period ------------------------------------------------------------------------------
@@ -373,28 +372,29 @@ def report(query: CostQuery, actor: User) -> CostReport:
 
 
 def _per_ticket(query: CostQuery, rates: Rates):
-    """One row per closed ticket of the query: its minutes, work, visits done and approved credits."""
+    """One row per closed ticket of the query: its minutes, work, visits done and approved credits. Each part
+    is summed over the query's tickets only (``closed``), never over the whole history."""
+    closed = select(Ticket.id).where(Ticket.closed_at >= query.start, Ticket.closed_at < query.end)
+    if query.kind:
+        closed = closed.where(Ticket.kind == query.kind)
+    if query.category:
+        closed = closed.where(Ticket.category == query.category)
+    if query.team:
+        closed = closed.where(Ticket.team_id == select(Team.id).where(Team.code == query.team).scalar_subquery())
     minutes = _task_minutes(rates.task_cap_minutes)
     work = (select(HumanTask.ticket_id, func.sum(minutes).label("minutes"),
                    func.sum(_task_cost(rates)).label("work"))
-            .where(_worked_tasks()).group_by(HumanTask.ticket_id).subquery())
-    visits = (select(Visit.ticket_id, func.count().label("visits")).where(Visit.status == "done")
-              .group_by(Visit.ticket_id).subquery())
-    credits = _credits()
-    statement = (
+            .where(_worked_tasks(), HumanTask.ticket_id.in_(closed)).group_by(HumanTask.ticket_id).subquery())
+    visits = (select(Visit.ticket_id, func.count().label("visits"))
+              .where(Visit.status == "done", Visit.ticket_id.in_(closed)).group_by(Visit.ticket_id).subquery())
+    credits = _credits(ClaimLine.claim_id.in_(closed))
+    return (
         select(Ticket.number, Ticket.category, Ticket.team_id,
                func.coalesce(work.c.minutes, 0).label("minutes"), func.coalesce(work.c.work, 0).label("work"),
                func.coalesce(visits.c.visits, 0).label("visits"), func.coalesce(credits.c.credits, 0).label("credits"))
         .outerjoin(work, work.c.ticket_id == Ticket.id).outerjoin(visits, visits.c.ticket_id == Ticket.id)
         .outerjoin(credits, credits.c.ticket_id == Ticket.id)
-        .where(Ticket.closed_at >= query.start, Ticket.closed_at < query.end))
-    if query.kind:
-        statement = statement.where(Ticket.kind == query.kind)
-    if query.category:
-        statement = statement.where(Ticket.category == query.category)
-    if query.team:
-        statement = statement.where(Ticket.team_id == select(Team.id).where(Team.code == query.team).scalar_subquery())
-    return statement.subquery()
+        .where(Ticket.id.in_(closed)).subquery())
 
 
 def _sums(per_ticket, *keys):
