@@ -1,10 +1,10 @@
-"""Control reports (supervisors): the dashboard's figures and the periodic review of closed tickets."""
+"""Control reports (supervisors): the dashboard's figures, the periodic review of closed tickets, the costs."""
 from app.api import bp
 from app.api.parsing import query_args
 from app.api.security import token_required
 from app.schemas.control import DashboardQuerySchema, DashboardSchema
-from app.schemas.reports import ReviewQuerySchema, ReviewSchema
-from app.services.control import dashboard, review_service
+from app.schemas.reports import CostQuerySchema, CostReportSchema, ReviewQuerySchema, ReviewSchema
+from app.services.control import costs, dashboard, review_service
 
 
 @bp.get("/reports/closed-tickets")
@@ -59,3 +59,30 @@ def control_dashboard(user):
     sections = dashboard.dashboard(flt, user, only=section)
     return DashboardSchema().dump({"start": flt.start, "end": flt.end, "filters": flt.applied(),
                                    "sections": [s.as_dict() for s in sections]})
+
+
+@bp.get("/reports/costs")
+@token_required
+def costs_report(user):
+    """What the tickets closed in a period cost: staff time by role, visits and approved credits, overall,
+    per category, per team and for the costliest tickets. Amounts are decimal strings in ``currency``.
+    ---
+    get:
+      tags: [reports]
+      parameters:
+        - {in: query, name: from, required: true, schema: {type: string, format: date-time}}
+        - {in: query, name: to, required: true, schema: {type: string, format: date-time}}
+        - {in: query, name: kind, schema: {type: string, maxLength: 20}}
+        - {in: query, name: category, schema: {type: string, maxLength: 40}}
+        - {in: query, name: team, schema: {type: string, maxLength: 40}}
+      responses:
+        200:
+          description: The costs of the period.
+          content:
+            application/json:
+              schema: CostReportSchema
+        403: Forbidden
+        422: ValidationFailed
+    """
+    query = query_args(CostQuerySchema())
+    return CostReportSchema().dump(costs.report(query, user).as_dict())

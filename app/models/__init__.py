@@ -13,6 +13,7 @@ from app.models.billing import (
 from app.models.business_calendar import BusinessCalendar, BusinessHours, CalendarDayOff, SlaPauseStatus
 from app.models.case import CHANNEL_LABELS, CHANNELS, PRIORITIES, CaseKind, CaseStatus, Category
 from app.models.claim import Claim, ClaimLine, ClaimLineVersion, ClaimReason
+from app.models.cost import COST_UNITS, CostRate
 from app.models.customer_account import NOTIFY_CHOICES, CustomerAccount, CustomerSession
 from app.models.followup import FollowUp, FollowupSubject, LineOfBusiness
 from app.models.incident import IncidentDetail, IncidentEscalation
@@ -46,6 +47,7 @@ __all__ = [
     "ClaimReason", "DOCUMENT_TYPES", "ServiceChangeOrder", "ServiceChangeOrderType",
     "SavedTicketFilter",
     "ProcessStep",
+    "COST_UNITS", "CostRate",
     "DECISIONS", "RecurringProblem", "ReviewRun", "recurring_problem_ticket",
     "NoticeTemplate", "NoticeTemplateVersion", "WebhookEndpoint",
 ]

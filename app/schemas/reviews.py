@@ -68,6 +68,27 @@ class InternalReportStepSchema(ApiSchema):
     by = fields.String(allow_none=True)
 
 
+class TaskCostSchema(ApiSchema):
+    title = fields.String()
+    who = fields.String()
+    role = fields.String()
+    minutes = fields.Integer()
+    entered = fields.Boolean(metadata={"description": "Minutes entered by the technician (else: elapsed, capped)."})
+    hourly = fields.String()
+    cost = fields.String()
+
+
+class TicketCostSchema(ApiSchema):
+    currency = fields.String()
+    minutes = fields.Integer()
+    work = fields.String()
+    visits = fields.Integer()
+    visits_cost = fields.String()
+    credits = fields.String(metadata={"description": "Claim line amounts as last approved."})
+    total = fields.String()
+    tasks = fields.List(fields.Nested(TaskCostSchema))
+
+
 class InternalReportSchema(ApiSchema):
     number = fields.String()
     kind = fields.String()
@@ -95,3 +116,4 @@ class InternalReportSchema(ApiSchema):
     survey_score = fields.Integer(allow_none=True)
     survey_comment = fields.String()
     steps = fields.List(fields.Nested(InternalReportStepSchema))
+    cost = fields.Nested(TicketCostSchema, metadata={"description": "What it cost: staff time, visits, credits."})

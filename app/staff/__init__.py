@@ -16,6 +16,7 @@ from app.staff import (  # noqa: E402, F401
     claims,
     compliance,
     control,
+    costs,
     followups,
     guide,
     inbound_mail,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
@@ -76,6 +77,7 @@ def claim(task_id: str, user: User) -> HumanTask:
         if task.assignee_id is None:
             audit_service.record("task_claimed", user, _task_target(task))
         task.assignee_id = user.id
+        task.claimed_at = task.claimed_at or clock.now()  # his work starts: what the task's cost counts from
     return task
 
 
@@ -87,7 +89,7 @@ def release(task_id: str, user: User) -> HumanTask:
         if task.assignee_id is not None:
             audit_service.record("task_released", user, _task_target(task),
                                  {"assignee": [task.assignee.username, None]})
-        task.assignee_id = None
+        task.assignee_id, task.claimed_at = None, None
     return task
 
 

@@ -43,6 +43,7 @@ ACTIONS = {
     "review_decided": _l("Recurring problem decided"),
     "notice_saved": _l("Notice template saved"),
     "webhook_saved": _l("Webhook endpoint saved"),
+    "cost_rates_changed": _l("Cost rates changed"),
 }
 PAGE_SIZE = 50
 MAX_PAGE = 100_000

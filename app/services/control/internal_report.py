@@ -1,5 +1,5 @@
 """The internal report of a closed ticket (seeds 000 and 002): the nature of the problem, the actions
-taken, the time it took, the survey. Stored at the formal close (``ticket.close``); read here for its
+taken, the time it took, what it cost, the survey. Stored at the formal close (``ticket.close``); read here for its
 page, its PDF and the API."""
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from app.i18n import _
 from app.models import Ticket, TicketEvent, User
 from app.services.cases import categories, kinds
 from app.services.cases.ticket_service import visible_ticket
+from app.services.control import costs
 
 DEFAULT_CALENDAR = "horario_comercial"
 # What the report retells of the timeline: the work done and the changes of state, not the automatic lines.
@@ -48,6 +49,7 @@ class InternalReport:
     survey_score: int | None
     survey_comment: str
     steps: list[TicketEvent]
+    cost: costs.TicketCost
 
     def as_dict(self) -> dict:
         ticket = self.ticket
@@ -64,6 +66,7 @@ class InternalReport:
             "survey_score": self.survey_score, "survey_comment": self.survey_comment,
             "steps": [{"at": e.created_at.isoformat(), "kind": e.kind, "message": e.message,
                        "by": e.actor.full_name if e.actor else None} for e in self.steps],
+            "cost": self.cost.as_dict(),
         }
 
 
@@ -93,7 +96,7 @@ def internal_report(number: str, actor: User) -> InternalReport:
         business_hours=round(max(business - paused, 0.0), 2), paused_hours=round(paused, 2),
         within_sla=report.get("within_sla"), response_within_sla=report.get("response_within_sla"),
         survey_score=ticket.survey_score, survey_comment=ticket.survey_comment or "",
-        steps=_steps(ticket))
+        steps=_steps(ticket), cost=costs.ticket_cost(ticket))
 
 
 def _steps(ticket: Ticket) -> list[TicketEvent]:

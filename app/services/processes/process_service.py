@@ -21,7 +21,7 @@ from app.i18n import _
 from app.models import ProcessVersion, User
 from app.services.accounts.permissions import may_manage_processes
 from app.services.cases import categories, kinds
-from app.services.control import audit_service
+from app.services.control import audit_service, costs
 from app.services.followups import lines as lines_of_business
 from app.services.followups import subjects as followup_subjects
 from app.services.processes import changes, notices, upload
@@ -70,6 +70,7 @@ def deploy_directory(directory: str) -> list[DeployResult]:
         lines_of_business.load(directory)
         notices.load_seed(directory)  # before the diagrams, whose notify tasks name them; edits are kept
         sla_calendar.load_seed(directory)  # the business calendars the SLA targets name
+        costs.load_seed(directory)  # the rates the cost of tickets is priced with
         results = _publish(upload.prepare(files), kind_files, None, _("Deployed from the command line."))
     return results
 
