@@ -16,7 +16,15 @@ from app.extensions import db
 from app.i18n import _
 from app.models import Attachment, Customer, HumanTask, Ticket, TicketEvent, WorkflowInstance
 from app.services import sla
-from app.services.cases import answers, attachment_service, categories, kinds, message_service, ticket_service
+from app.services.cases import (
+    answers,
+    attachment_service,
+    categories,
+    event_pages,
+    kinds,
+    message_service,
+    ticket_service,
+)
 from app.services.processes import forms
 from app.services.sla.state import SlaState
 from app.services.transaction import transaction
@@ -41,9 +49,11 @@ class TicketFilter:
 @dataclass
 class PortalTicket:
     ticket: Ticket
-    events: list[TicketEvent]
+    events: list[TicketEvent]  # one page of the public timeline, oldest first (event_pages)
     tasks: list[HumanTask]
     waiting_reply: bool
+    older: int | None = None  # ``before`` of the older page ("Show earlier"), None on the first one
+    latest: bool = True  # the page ends at the newest public line (the live refresh appends to it)
     attachments: list[Attachment] = field(default_factory=list)
     sla: SlaState | None = None  # fecha máxima de respuesta, estimated resolution, paused while we wait on him
     answer: answers.Answer | None = None  # the responsible area's answer, if any
@@ -86,14 +96,12 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clock.now().tzinfo)
 
 
-def ticket_view(customer_id: int, ref: str) -> PortalTicket:
+def ticket_view(customer_id: int, ref: str, before: int | None = None) -> PortalTicket:
     ticket = own_ticket(customer_id, ref)
-    events = list(db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
-                                                               TicketEvent.public.is_(True))
-                                     .order_by(TicketEvent.id)))
-    return PortalTicket(ticket=ticket, events=events, tasks=_customer_tasks(ticket),
-                        waiting_reply=_waiting_reply(ticket), attachments=_attachments(ticket), sla=sla.state(ticket),
-                        answer=answers.answer_of(ticket))
+    events = event_pages.page(ticket, before, public_only=True, with_actors=False)
+    return PortalTicket(ticket=ticket, events=events.chronological, older=events.older, latest=events.latest,
+                        tasks=_customer_tasks(ticket), waiting_reply=_waiting_reply(ticket),
+                        attachments=_attachments(ticket), sla=sla.state(ticket), answer=answers.answer_of(ticket))
 
 
 def live_state(customer_id: int, ref: str) -> tuple[dict, str]:

@@ -13,7 +13,7 @@ from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, WorkflowInstance
 from app.models.attachment import Attachment
 from app.services import sla
-from app.services.cases import answers, attachment_service, categories, links
+from app.services.cases import answers, attachment_service, categories, event_pages, links
 from app.services.cases.ticket_service import visible_ticket
 from app.services.followups import analysis
 from app.services.followups.analysis import Analysis
@@ -76,7 +76,7 @@ def group_timeline(events: list[TicketEvent]) -> list[TicketEvent | TimelineGrou
 @dataclass
 class TicketPage:
     ticket: Ticket
-    events: list[TicketEvent]
+    events: event_pages.EventPage  # one page of the timeline (``before``), newest page by default
     open_tasks: list[HumanTask]
     diagrams: list[Diagram]
     attachments: list[Attachment]
@@ -87,13 +87,12 @@ class TicketPage:
     answer_events: set[int]  # staff replies already marked as the ticket's answer
     links: list = field(default_factory=list)  # links.LinkView, both directions
     incident: panel.IncidentPanel | None = None
-    timeline: list = field(default_factory=list)  # events, runs of automatic lines folded (group_timeline)
+    timeline: list = field(default_factory=list)  # the page's events, oldest first, automatic runs folded
 
 
-def ticket_page(number: str, user: User) -> TicketPage:
+def ticket_page(number: str, user: User, before: int | None = None) -> TicketPage:
     ticket = visible_ticket(number, user)
-    events = list(db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-                                     .options(joinedload(TicketEvent.actor)).order_by(TicketEvent.id)))
+    events = event_pages.page(ticket, before)
     open_tasks = list(db.session.scalars(
         select(HumanTask).where(HumanTask.ticket_id == ticket.id, HumanTask.status == "ready")
         .options(joinedload(HumanTask.assignee)).order_by(HumanTask.created_at)))
@@ -103,7 +102,8 @@ def ticket_page(number: str, user: User) -> TicketPage:
                       sla=sla.state(ticket),
                       category=categories.leaf_label(ticket.category),
                       followup=analysis.analyze(ticket), answer_events=answers.marked_events(ticket),
-                      links=links.links_of(ticket), incident=panel.of(ticket), timeline=group_timeline(events))
+                      links=links.links_of(ticket), incident=panel.of(ticket),
+                      timeline=group_timeline(events.chronological))
 
 
 def attachment_download(number: str, attachment_id: int, user: User) -> tuple[Attachment, Path]:
