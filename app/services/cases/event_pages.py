@@ -12,7 +12,7 @@ from app.models import Ticket, TicketEvent, User
 from app.services.cases.ticket_service import visible_ticket
 from app.url_converters import MAX_ID
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
 
 

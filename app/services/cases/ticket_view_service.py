@@ -117,23 +117,30 @@ def attachment_download(number: str, attachment_id: int, user: User) -> tuple[At
 
 def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
     """Instances of the same diagram file and version share one drawing (a ticket's rounds run on the
-    collaboration's two pools), so the path of every round is drawn on it."""
-    instances = db.session.scalars(
-        select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id)
-        .options(joinedload(WorkflowInstance.process_version)).order_by(WorkflowInstance.id))
+    collaboration's two pools), so the path of every round is drawn on it.
+
+    A ticket of many rounds has as many instances: only the columns the drawing needs are read, and each
+    version (its XML sources are large) once, not joined to every instance."""
+    instances = db.session.execute(
+        select(WorkflowInstance.id, WorkflowInstance.process_version_id, WorkflowInstance.trace,
+               WorkflowInstance.status, WorkflowInstance.error_task)
+        .where(WorkflowInstance.ticket_id == ticket.id).order_by(WorkflowInstance.id)).all()
+    versions = {v.id: v for v in db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.id.in_({i.process_version_id for i in instances})))}
     current = {}
     for task in open_tasks:
         current.setdefault(task.instance_id, []).append(task.task_name)
     drawings: dict[tuple[str, str], Diagram] = {}
     for instance in instances:
-        version = instance.process_version
+        version = versions[instance.process_version_id]
         # The pools of one collaboration are versions of their own, deployed from the same XML.
         xml = (version.sources or {}).get(version.source_file, "")
         drawing = drawings.setdefault((version.source_file, xml), Diagram(version_id=version.id, name=""))
         name = version.name or version.process_id
         if name not in drawing.name:
             drawing.name = " · ".join(filter(None, (drawing.name, name)))
-        drawing.completed += [e for e in instance.trace or [] if e not in drawing.completed]
+        drawn = set(drawing.completed)
+        drawing.completed += [e for e in dict.fromkeys(instance.trace or []) if e not in drawn]
         drawing.current += current.get(instance.id, [])
         if instance.status == "error" and instance.error_task:
             drawing.failed.append(instance.error_task)
