@@ -27,6 +27,9 @@ class Config:
     ON_BEHALF_ROLES = ("supervisor", "admin")
 
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
+    # A process reads a token and its user again after this long (revoking one in this process takes effect
+    # at once; in another web process within these seconds). 0: read them on every request.
+    API_TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "10"))
 
     # Outgoing mail (delivered by the worker from the outbox).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -140,6 +143,7 @@ class TestConfig(Config):
     MAIL_TIMEOUT = 2.0
     OUTBOX_KICK = False  # tests that deliver turn it on
     TASK_CHOICES_CACHE_SECONDS = 0  # tests add tasks between pages; the cache test turns it on
+    API_TOKEN_CACHE_SECONDS = 0  # tests change users in place; tests/services/test_token_cache.py turns it on
     RATELIMIT_STORAGE_URI = "memory://"
     SANDBOX_CPU_SECONDS = 0.5  # the budget tests go over these quickly
     SANDBOX_MEMORY_MB = 64
