@@ -56,6 +56,7 @@ class Config:
     HUEY_IMMEDIATE = False
     HUEY_NAME = os.environ.get("HUEY_NAME", "atiende")  # queue name: distinct per deployment sharing a Redis
     OUTBOX_KICK = True  # enqueue a delivery right after a commit that queued messages
+    OUTBOX_KICK_SECONDS = float(os.environ.get("OUTBOX_KICK_SECONDS", "1"))  # at most 2 kicks a window (app/jobs.py)
     # Retry n waits OUTBOX_RETRY_SECONDS * 2**(n-1), at most OUTBOX_RETRY_MAX_SECONDS (no jitter).
     OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
     OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))

@@ -1,6 +1,7 @@
 """gunicorn.conf.py with every worker under cProfile, for ``bench/http.py --profile DIR``.
 
-One thread per process (cProfile follows the thread that enables it); each worker writes
+The sync worker, one request at a time in the process's main thread (cProfile follows the thread that
+enables it; gthread runs requests in a pool); each worker writes
 DIR/worker-<pid>.prof when it exits."""
 import cProfile
 import os
@@ -8,7 +9,8 @@ from pathlib import Path
 
 exec(Path(__file__).resolve().parent.parent.joinpath("gunicorn.conf.py").read_text())  # the served settings
 
-threads = 1
+worker_class = "sync"
+threads = 1  # more than one would switch gunicorn back to gthread
 _profile = cProfile.Profile()
 
 

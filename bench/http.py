@@ -13,8 +13,8 @@ to closed. The worker is not started (mail stays in the outbox; the kick that en
 counted, as it runs in the web process).
 
 Prints per K: lifecycles/s, request p50/p95/p99, and the server's CPU per lifecycle (user + system time of
-gunicorn's processes from /proc, over the run). With ``--profile DIR`` the server runs one thread per
-process under cProfile and writes DIR/worker-<pid>.prof (the figures are then not comparable).
+gunicorn's processes from /proc, over the run). With ``--profile DIR`` the server runs gunicorn's sync worker (one
+request at a time per process) under cProfile and writes DIR/worker-<pid>.prof (the figures are then not comparable).
 Targets (issue 14): >= 40 lifecycles/s at 16 clients, p95 < 100 ms, throughput growing from 1 to 4 clients,
 server CPU <= 40 ms per lifecycle. Figures: docs/performance.md.
 """
@@ -181,7 +181,7 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", default="1,4,16")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--database", help="an empty database URL (default: a fresh SQLite file)")
-    parser.add_argument("--profile", help="a folder for the server's cProfile files (one thread per process)")
+    parser.add_argument("--profile", help="a folder for the server's cProfile files (sync workers)")
     args = parser.parse_args(argv)
 
     folder = temporary_folder()

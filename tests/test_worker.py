@@ -110,6 +110,21 @@ def test_a_commit_that_queues_mail_kicks_a_delivery_through_the_queue(queued_app
     assert db.session.scalar(select(OutboxMessage.status)) == "sent"
 
 
+def test_commits_in_one_window_share_two_kicks_and_every_mail_goes(queued_app, smtp):
+    queued_app.config["OUTBOX_KICK_SECONDS"] = 60
+    with queued_app.app_context():
+        for _ in range(3):
+            open_complaint()
+    huey = worker.worker_for(queued_app).huey
+    now, later = huey.dequeue(), huey.dequeue()  # at once, and once at the window's end
+    assert huey.dequeue() is None
+    assert now.eta is None and later.eta > datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=50)
+    for task in (now, later):
+        huey.execute(task)
+    assert len(smtp.inbox.received) == 3
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {"sent"}
+
+
 def test_no_kick_when_outbox_kick_is_off(queued_app):
     queued_app.config["OUTBOX_KICK"] = False
     with queued_app.app_context():
