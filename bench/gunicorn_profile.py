@@ -1,4 +1,4 @@
-"""gunicorn.conf.py with every worker under cProfile, for ``bench/http.py --profile DIR``.
+"""gunicorn.conf.py with every worker under cProfile, for ``bench/over_http.py --profile DIR``.
 
 The sync worker, one request at a time in the process's main thread (cProfile follows the thread that
 enables it; gthread runs requests in a pool); each worker writes

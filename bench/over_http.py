@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Complaint lifecycles over HTTP, served as ``make run`` serves them (gunicorn with gunicorn.conf.py).
 
-    python bench/http.py [--clients 1,4,16] [--seconds 20] [--database URL] [--profile DIR]
+    python bench/over_http.py [--clients 1,4,16] [--seconds 20] [--database URL] [--profile DIR]
 
 Prepares a fresh database (SQLite in a temporary folder, or ``--database``, an empty database: migrations,
 demo staff, processes), starts gunicorn on it with the repository's gunicorn.conf.py (a process per core,
@@ -20,27 +20,22 @@ server CPU <= 40 ms per lifecycle. Figures: docs/performance.md.
 """
 from __future__ import annotations
 
+# Not bench/http.py: Python puts a script's folder first on sys.path, so a file named http.py there would
+# stand in for the standard library's http package in every script of bench/ (Werkzeug imports it).
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
 import sys
+import threading
+import time
+from pathlib import Path
 
-# This file's folder comes first on sys.path, and this file is named http.py: import the standard library's
-# http package with the folder left out, so every later ``import http...`` (Werkzeug's too) finds it.
-_HERE = sys.path.pop(0)
-import http.client  # noqa: E402
-
-sys.path.insert(0, _HERE)
-
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from common import ROOT, fresh_app, load_average, temporary_folder  # noqa: E402
+from common import ROOT, fresh_app, load_average, temporary_folder
 
 TARGET_RATE, TARGET_P95_MS, TARGET_CPU_MS = 40, 100, 40
 TICKS = os.sysconf("SC_CLK_TCK")
