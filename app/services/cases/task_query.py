@@ -144,8 +144,29 @@ def page_statements(base, sort: str, after: str) -> list:
     to read one after the other: a key that starts with a nullable column reads its values, then its NULLs, so
     that each part is a row-value comparison an index seeks to (an OR over NULLs would sort everything)."""
     sort = sort if sort in _SORT_KEYS else "due"
-    keys, descending = _SORT_KEYS[sort]
     values = _parse(sort, after)
+    if sort == "priority":
+        return _by_priority(base, values)
+    return _statements(base, *_SORT_KEYS[sort], values)
+
+
+def _by_priority(base, values: list | None) -> list:
+    """The priority order as each priority in turn (three, then the tasks with none), each in the "due"
+    order: every part is an index seek on ``ix_human_task_open_priority`` (status, priority, due_at) that
+    stops at the page's end, where ranking every visible task with a CASE sorted all of them."""
+    buckets = [HumanTask.priority == name for name in _RANKS] + [
+        or_(HumanTask.priority.is_(None), HumanTask.priority.not_in(list(_RANKS)))]
+    if values and not 0 <= values[0] < len(buckets):
+        values = None  # no rank of ours: from the top
+    first = values[0] if values else 0
+    statements = []
+    for rank in range(first, len(buckets)):
+        statements += _statements(base.where(buckets[rank]), *_SORT_KEYS["due"],
+                                  values[1:] if values and rank == first else None)
+    return statements
+
+
+def _statements(base, keys: list[_Key], descending: bool, values: list | None) -> list:
     if not keys[0].nullable:
         return [_part(base, keys, values, descending)]
     head, rest = keys[0], keys[1:]
