@@ -275,3 +275,13 @@ def test_worker_sweep_fires_timers_and_delivers_mail_once(cli, smtp):
     assert sent == len(smtp.inbox.received) > 0
     assert f"Mensajes enviados: {sent}," in result.output
     assert escalations(ticket) == (1, 1)
+
+
+def test_worker_run_refreshes_the_statistics_before_it_consumes(cli, monkeypatch):
+    calls = []
+    monkeypatch.setattr(worker, "refresh_statistics", lambda app: calls.append("statistics"))
+    monkeypatch.setattr(worker, "consumer", lambda app, workers: type("Stub", (), {
+        "run": lambda self: calls.append("consume")})())
+    result = cli.invoke(args=["worker", "run"])
+    assert result.exit_code == 0, result.output
+    assert calls == ["statistics", "consume"]
