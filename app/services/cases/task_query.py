@@ -1,9 +1,10 @@
 """The staff task list's query: filters, search, sort and keyset pages over the task index (``human_task``).
 
-A page is two statements whatever its size and depth: a bounded count and the rows, with ticket, customer
-and holder joined in (no lazy loads while rendering). Pages follow each other by keyset: the link to the next
-page carries the sort key of the last row shown (``after``), so page 4,000 costs what page 1 costs, and the
-"due" and "newest" orders walk an index (``ix_human_task_ready_due`` / ``ix_human_task_ready_newest``).
+A page's statements are as many whatever its size and depth: counts that stop at ``COUNT_LIMIT`` (the total
+and each tab's) and the rows, with ticket, customer and holder joined in (no lazy loads while rendering). Pages
+follow each other by keyset: the link to the next page carries the sort key of the last row shown (``after``),
+so page 4,000 costs what page 1 costs, and every order walks an index (``ix_human_task_ready_due`` /
+``ix_human_task_ready_newest``; by priority, each priority in turn).
 The filter choices are cached for ``TASK_CHOICES_CACHE_SECONDS``.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import String, and_, case, cast, false, func, literal, or_, select, tuple_
+from sqlalchemy import String, and_, cast, false, func, literal, or_, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app import clock
@@ -32,7 +33,6 @@ SORTS = ("due", "priority", "newest")
 PAGE_SIZES = (5, 10, 25, 50, 100)
 COUNT_LIMIT = 1000  # the list says "more than 1,000" rather than count every visible task on each page
 _RANKS = {"alta": 0, "media": 1, "baja": 2}
-_PRIORITY_RANK = case(_RANKS, value=HumanTask.priority, else_=3)
 
 
 @dataclass
@@ -93,7 +93,7 @@ def _utc(text: str) -> datetime:
 _DUE = _Key(HumanTask.due_at, lambda t: t.due_at, _utc, nullable=True)
 _CREATED = _Key(HumanTask.created_at, lambda t: t.created_at, _utc)
 _ID = _Key(HumanTask.id, lambda t: t.id, str)
-_RANK = _Key(_PRIORITY_RANK, lambda t: _RANKS.get(t.priority, 3), int)
+_RANK = _Key(None, lambda t: _RANKS.get(t.priority, 3), int)  # in cursors only: _by_priority reads rank by rank
 # sort -> (key columns, descending); the id makes every key unique
 _SORT_KEYS: dict[str, tuple[list[_Key], bool]] = {
     "due": ([_DUE, _CREATED, _ID], False),
@@ -157,8 +157,8 @@ def page_statements(base, sort: str, after: str) -> list:
 
 def _by_priority(base, values: list | None) -> list:
     """The priority order as each priority in turn (three, then the tasks with none), each in the "due"
-    order: every part is an index seek on ``ix_human_task_open_priority`` (status, priority, due_at) that
-    stops at the page's end, where ranking every visible task with a CASE sorted all of them."""
+    order: every part walks an index in order (``ix_human_task_open_priority`` or the deadline's) and stops
+    at the page's end, where ranking every visible task with a CASE sorted all of them."""
     buckets = [HumanTask.priority == name for name in _RANKS] + [
         or_(HumanTask.priority.is_(None), HumanTask.priority.not_in(list(_RANKS)))]
     if values and not 0 <= values[0] < len(buckets):
