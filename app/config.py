@@ -30,6 +30,9 @@ class Config:
     INCIDENT_MANAGER_ROLE = "supervisor"
 
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
+    # A process reads a token and its user again after this long (revoking one in this process takes effect
+    # at once; in another web process within these seconds). 0: read them on every request.
+    API_TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "10"))
 
     # Outgoing mail (delivered by the worker from the outbox).
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
@@ -62,6 +65,7 @@ class Config:
     HUEY_IMMEDIATE = False
     HUEY_NAME = os.environ.get("HUEY_NAME", "atiende")  # queue name: distinct per deployment sharing a Redis
     OUTBOX_KICK = True  # enqueue a delivery right after a commit that queued messages
+    OUTBOX_KICK_SECONDS = float(os.environ.get("OUTBOX_KICK_SECONDS", "1"))  # at most 2 kicks a window (app/jobs.py)
     # Retry n waits OUTBOX_RETRY_SECONDS * 2**(n-1), at most OUTBOX_RETRY_MAX_SECONDS (no jitter).
     OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
     OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
@@ -158,6 +162,7 @@ class TestConfig(Config):
     MAIL_TIMEOUT = 2.0
     OUTBOX_KICK = False  # tests that deliver turn it on
     TASK_CHOICES_CACHE_SECONDS = 0  # tests add tasks between pages; the cache test turns it on
+    API_TOKEN_CACHE_SECONDS = 0  # tests change users in place; tests/services/test_token_cache.py turns it on
     RATELIMIT_STORAGE_URI = "memory://"
     SANDBOX_CPU_SECONDS = 0.5  # the budget tests go over these quickly
     SANDBOX_MEMORY_MB = 64

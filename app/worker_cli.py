@@ -16,7 +16,9 @@ def register(app: Flask) -> None:
     @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
                   help="Hilos que ejecutan tareas.")
     def run_cmd(workers):
-        worker.consumer(current_app._get_current_object(), workers).run()
+        app = current_app._get_current_object()
+        worker.refresh_statistics(app)  # at start (a database restored or bulk-loaded since), then hourly
+        worker.consumer(app, workers).run()
 
     @worker_group.command("sweep", help="Una pasada ahora: dispara temporizadores vencidos y entrega el correo.")
     def sweep_cmd():

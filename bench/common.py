@@ -17,8 +17,7 @@ sys.path.insert(0, str(ROOT))
 def settings(database: str, folder: str) -> dict:
     """The app's settings for the benchmark and for each worker process it starts."""
     return {"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench", "OUTBOX_KICK": False,
-            "HUEY_SQLITE_PATH": str(Path(folder) / "huey.sqlite"),
-            "TRUSTED_HOSTS": ["localhost"]}  # the test client's host (the app refuses to start without a list)
+            "HUEY_SQLITE_PATH": str(Path(folder) / "huey.sqlite"), "TRUSTED_HOSTS": ["localhost", "127.0.0.1"]}
 
 
 def fresh_app(database: str | None, folder: str):

@@ -6,8 +6,9 @@
 Builds the data set through the real tables (bulk Core inserts: customers, tickets, one workflow instance
 and two task-index rows per ticket, a fifth of the tickets open with a ready task) on a fresh SQLite file
 in a temporary folder, or on ``--database`` (an empty PostgreSQL database: the migrations run first), runs
-ANALYZE, then times pages through the app's test client signed in as the supervisor: the task list's first
-page, keyset pages deeper in (``after``), each sort, and ticket pages. Prints p50/p95 per page in ms.
+ANALYZE, then times pages through the app's test client signed in as the supervisor (the list opens on his
+own tasks; "all" is every ready task of every lane): the task list's first page, keyset pages deeper in
+(``after``), each sort, and ticket pages. Prints p50/p95 per page in ms.
 Figures and the command that produced them: docs/performance.md.
 """
 from __future__ import annotations
@@ -128,7 +129,7 @@ def main(argv=None) -> int:
     token = re.search(r'name="csrf-token" content="([^"]+)"', login)
     client.post("/staff/login", data={"username": "supervisor", "password": DEMO_PASSWORD,
                                       "csrf_token": token.group(1) if token else ""})
-    first = client.get("/staff/tasks?per_page=25").get_data(True)
+    first = client.get("/staff/tasks?scope=all&per_page=25").get_data(True)
     assert "task-link" in first, "the supervisor sees no task"
     deep, html = [], first
     for _ in range(40):  # follow the "next" links 40 pages in
@@ -140,13 +141,14 @@ def main(argv=None) -> int:
     numbers = re.findall(r'href="/staff/tickets/([^"]+)"', first)
     n = args.requests
     pages = {
-        "task list, first page (due)": ["/staff/tasks"] * n,
-        "task list, newest first": ["/staff/tasks?sort=newest"] * n,
-        "task list, by priority": ["/staff/tasks?sort=priority"] * n,
+        "task list, first page (due)": ["/staff/tasks?scope=all"] * n,
+        "task list, newest first": ["/staff/tasks?scope=all&sort=newest"] * n,
+        "task list, by priority": ["/staff/tasks?scope=all&sort=priority"] * n,
+        "task list, his own (mine)": ["/staff/tasks"] * n,
         "task list, keyset pages 2-41": (deep * (n // max(len(deep), 1) + 1))[:n],
         "ticket page": (["/staff/tickets/" + x for x in numbers] * n)[:n],
     }
-    _times(client, ["/staff/tasks"] * 5)  # warm the caches
+    _times(client, ["/staff/tasks?scope=all"] * 5)  # warm the caches
     for name, urls in pages.items():
         p50, p95 = _times(client, urls)
         print(f"{name:32s} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")

@@ -110,6 +110,21 @@ def test_a_commit_that_queues_mail_kicks_a_delivery_through_the_queue(queued_app
     assert db.session.scalar(select(OutboxMessage.status)) == "sent"
 
 
+def test_commits_in_one_window_share_two_kicks_and_every_mail_goes(queued_app, smtp):
+    queued_app.config["OUTBOX_KICK_SECONDS"] = 60
+    with queued_app.app_context():
+        for _ in range(3):
+            open_complaint()
+    huey = worker.worker_for(queued_app).huey
+    now, later = huey.dequeue(), huey.dequeue()  # at once, and once at the window's end
+    assert huey.dequeue() is None
+    assert now.eta is None and later.eta > datetime.now(UTC).replace(tzinfo=None) + timedelta(seconds=50)
+    for task in (now, later):
+        huey.execute(task)
+    assert len(smtp.inbox.received) == 3
+    assert set(db.session.scalars(select(OutboxMessage.status))) == {"sent"}
+
+
 def test_no_kick_when_outbox_kick_is_off(queued_app):
     queued_app.config["OUTBOX_KICK"] = False
     with queued_app.app_context():
@@ -260,3 +275,13 @@ def test_worker_sweep_fires_timers_and_delivers_mail_once(cli, smtp):
     assert sent == len(smtp.inbox.received) > 0
     assert f"Mensajes enviados: {sent}," in result.output
     assert escalations(ticket) == (1, 1)
+
+
+def test_worker_run_refreshes_the_statistics_before_it_consumes(cli, monkeypatch):
+    calls = []
+    monkeypatch.setattr(worker, "refresh_statistics", lambda app: calls.append("statistics"))
+    monkeypatch.setattr(worker, "consumer", lambda app, workers: type("Stub", (), {
+        "run": lambda self: calls.append("consume")})())
+    result = cli.invoke(args=["worker", "run"])
+    assert result.exit_code == 0, result.output
+    assert calls == ["statistics", "consume"]

@@ -5,8 +5,14 @@ from app.api import bp
 from app.api.parsing import json_body, query_args
 from app.api.security import token_required
 from app.schemas.ticket_search import TicketPageSchema, TicketSearchQuerySchema
-from app.schemas.tickets import CustomerMessageSchema, TicketCreateSchema, TicketSchema
-from app.services.cases import message_service, ticket_search, ticket_service
+from app.schemas.tickets import (
+    CustomerMessageSchema,
+    EventPageSchema,
+    EventQuerySchema,
+    TicketCreateSchema,
+    TicketSchema,
+)
+from app.services.cases import event_pages, message_service, ticket_search, ticket_service
 from app.services.incidents import registration
 
 
@@ -81,7 +87,8 @@ def search_tickets(user):
 @bp.get("/tickets/<number>")
 @token_required
 def get_ticket(number, user):
-    """A ticket with its status, assignment, dates, report, survey, timeline and open tasks.
+    """A ticket with its status, assignment, dates, report, survey and open tasks; its timeline is paged apart
+    (``/tickets/<number>/events``), so the answer stays the same size however long the ticket lives.
     ---
     get:
       tags: [tickets]
@@ -94,6 +101,32 @@ def get_ticket(number, user):
         404: NotFound
     """
     return TicketSchema().dump(ticket_service.visible_ticket(number, user))
+
+
+@bp.get("/tickets/<number>/events")
+@token_required
+def ticket_events(number, user):
+    """The ticket's timeline, newest line first, a page at a time: internal lines included (staff only).
+
+    Keyset paging: pass the answer's ``next_before`` as ``before`` for the next, older page; lines added in
+    between never shift a page.
+    ---
+    get:
+      tags: [tickets]
+      parameters:
+        - in: query
+          schema: EventQuerySchema
+      responses:
+        200:
+          description: One page of the timeline.
+          content:
+            application/json:
+              schema: EventPageSchema
+        404: NotFound
+        422: ValidationFailed
+    """
+    args = query_args(EventQuerySchema())
+    return EventPageSchema().dump(event_pages.of_ticket(number, user, args.get("before"), args["limit"]))
 
 
 @bp.post("/tickets/<number>/messages")

@@ -108,7 +108,7 @@ def new_incident():
 @bp.get("/tickets/<ref>")
 @login_required
 def ticket(ref: str):
-    view = portal_service.ticket_view(customer_id(), ref)
+    view = portal_service.ticket_view(customer_id(), ref, request.args.get("before", type=int))
     return render_template("portal/ticket.html", view=view, poll_seconds=current_app.config["PORTAL_POLL_SECONDS"])
 
 

@@ -13,6 +13,7 @@ from app.schemas.base import (
     UserRefSchema,
     derived,
     email,
+    integer,
     itself,
     moment,
     one_of,
@@ -23,7 +24,7 @@ from app.schemas.incidents import IncidentSchema
 from app.schemas.links import LinkSchema
 from app.schemas.tasks import TaskSchema
 from app.services import sla
-from app.services.cases import answers, links, ticket_service
+from app.services.cases import answers, event_pages, links, ticket_service
 
 
 class NewCustomerSchema(ApiSchema):
@@ -98,6 +99,7 @@ class SurveySchema(ApiSchema):
 
 
 class TicketEventSchema(ApiSchema):
+    id = fields.Integer(metadata={"description": "Increasing along the timeline; the keyset of its pages."})
     at = fields.AwareDateTime(attribute="created_at")
     kind = fields.String()
     message = fields.String()
@@ -155,11 +157,23 @@ class TicketSchema(ApiSchema):
     round = fields.Integer()
     report = fields.Dict(allow_none=True, metadata={"description": "Internal close report."})
     survey = derived(fields.Nested(SurveySchema), itself)
-    timeline = fields.List(fields.Nested(TicketEventSchema), attribute="events")
     open_tasks = fields.List(fields.Nested(TaskSchema))
     links = derived(fields.List(fields.Nested(LinkSchema), metadata={"description": "Both directions."}),
                     links.links_of)
     incident = fields.Nested(IncidentSchema, allow_none=True, metadata={"description": "Incidents only."})
+
+
+class EventQuerySchema(ApiSchema):
+    before = integer(1, metadata={"description": "The `next_before` of the previous page; omitted: the newest."})
+    limit = integer(1, event_pages.MAX_PAGE_SIZE, load_default=event_pages.PAGE_SIZE)
+
+
+class EventPageSchema(ApiSchema):
+    """One page of a ticket's timeline, newest line first."""
+
+    events = fields.List(fields.Nested(TicketEventSchema))
+    next_before = fields.Integer(attribute="older", allow_none=True, metadata={
+        "description": "Pass as `before` for the next, older page; null on the page with the first line."})
 
 
 class CustomerMessageSchema(ApiSchema):

@@ -14,7 +14,9 @@ from app.staff.auth import staff_user
 
 @bp.get("/tickets/<number>")
 def ticket(number: str):
-    return render_template("staff/ticket.html", page=ticket_view_service.ticket_page(number, staff_user()))
+    # ``before``: the keyset of an older page of the timeline ("Show earlier"); anything else is the newest.
+    page = ticket_view_service.ticket_page(number, staff_user(), request.args.get("before", type=int))
+    return render_template("staff/ticket.html", page=page)
 
 
 @bp.post("/tickets/<number>/comments")

@@ -54,7 +54,22 @@ class Api:
         return self.call("POST", path, user, **kwargs)
 
     def ticket(self, number: str, user: str = "supervisor") -> dict:
-        return self.get(f"/tickets/{number}", user).json
+        """The ticket as the API answers it, with ``timeline`` (oldest first) read apart, page by page."""
+        ticket = self.get(f"/tickets/{number}", user).json
+        assert "timeline" not in ticket  # never embedded: a long-lived ticket's answer stays small
+        return {**ticket, "timeline": self.timeline(number, user)}
+
+    def timeline(self, number: str, user: str = "supervisor", limit: int = 7) -> list[dict]:
+        """Every line of the ticket's timeline, oldest first, following ``next_before`` (small pages, so the
+        tests cross page boundaries)."""
+        lines, before = [], None
+        while True:
+            query = {"limit": limit} | ({"before": before} if before else {})
+            page = self.get(f"/tickets/{number}/events", user, query_string=query).json
+            lines += page["events"]
+            before = page["next_before"]
+            if before is None:
+                return lines[::-1]
 
     def tasks(self, user: str, **filters) -> list[dict]:
         return self.get("/tasks", user, query_string=filters).json["tasks"]

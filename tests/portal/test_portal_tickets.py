@@ -3,12 +3,13 @@ customer's tasks and his answer to a request for details."""
 from __future__ import annotations
 
 import io
+import re
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attachment, HumanTask, OutboxMessage, Ticket, TicketEvent
-from app.services.cases import comment_service, task_service
+from app.services.cases import comment_service, event_pages, task_service
 from tests.conftest import user
 from tests.portal.conftest import EMAILS
 from tests.portal.helpers import ready_task, request_details, to_confirmation, validate
@@ -222,3 +223,19 @@ def test_the_customer_reads_his_own_wording_and_is_not_told_about_the_tests(cust
     assert not db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.ticket_id == ticket.id, OutboxMessage.subject.contains("Pruebas"))).all()
     assert '<option value="testing"' not in c.get("/portal/tickets").get_data(True)
+
+
+def test_ticket_page_shows_the_newest_public_lines_and_links_to_older_ones(customer):
+    c = customer("C-1001")
+    new_complaint(c)
+    ticket = only_ticket()
+    db.session.add_all(TicketEvent(ticket_id=ticket.id, kind="comment", message=f"aviso {i}", public=i % 2 == 0)
+                       for i in range(2 * event_pages.PAGE_SIZE + 10))
+    db.session.commit()
+    newest = c.get(f"/portal/tickets/{ticket.number}").get_data(True)
+    assert newest.count('class="event"') == event_pages.PAGE_SIZE and 'id="live-events"' in newest
+    assert f"aviso {2 * event_pages.PAGE_SIZE + 8}<" in newest and "aviso 9<" not in newest  # odd: internal
+    earlier = re.search(r'id="timeline-earlier" href="([^"]+)"', newest).group(1)
+    older = c.get(earlier).get_data(True)
+    assert "aviso 0<" in older and 'id="live-events"' not in older and 'id="timeline-latest"' in older
+    assert not {line for line in re.findall(r"aviso (\d+)<", older) if int(line) % 2}

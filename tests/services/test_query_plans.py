@@ -72,3 +72,21 @@ def test_the_workers_statistics_refresh_runs_on_either_database(app):
     if db.engine.dialect.name == "sqlite":
         with db.engine.connect() as connection:  # ANALYZE ran after the migrations and after the build
             assert connection.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'human_task'").scalar()
+
+
+def test_the_priority_order_reads_each_priority_from_its_index():
+    """Each priority in turn, each in the "due" order, walked on an index in order (the priority's, whose ties
+    on the deadline are sorted incrementally, or the deadline's or the newest's with the priority as a filter):
+    the page's end stops the read, where ranking with a CASE sorted every visible task."""
+    now = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    query = task_query.TaskQuery(sort="priority", scope="all")
+    base = task_query.filtered(user("admin"), query, now, now + timedelta(hours=4))
+    last = HumanTask(id="00000000-0000-0000-0000-000000000042", priority="media", due_at=now,
+                     created_at=now - timedelta(days=1))
+    for after in ("", task_query.cursor("priority", last)):
+        statements = task_query.page_statements(base, "priority", after)
+        assert len(statements) == (8 if not after else 6)  # (deadline, none) per priority, from the cursor's on
+        for statement in statements[:-2]:  # the last bucket (no priority) is rare and may be scanned
+            found = plan(statement.limit(26))
+            assert "ix_human_task" in found, found
+            assert "TEMP B-TREE FOR ORDER BY" not in found and "->  Sort  " not in found, found

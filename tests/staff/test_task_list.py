@@ -109,6 +109,14 @@ def test_the_list_opens_on_mine_with_a_counter_per_tab(staff):
     assert 'Todas <span class="count-badge" aria-label="1 tarea">1</span>' in agent
 
 
+def test_tab_counters_stop_at_the_count_limit(staff, monkeypatch):
+    monkeypatch.setattr(task_query, "COUNT_LIMIT", 3)
+    _many_tasks(4)
+    agent = staff("agente").get("/staff/tasks").get_data(True)
+    assert 'Todas <span class="count-badge" aria-label="Más de 3 tareas">3+</span>' in agent
+    assert 'Mías <span class="count-badge" aria-label="0 tareas">0</span>' in agent
+
+
 def test_the_supervisor_sees_every_lane_and_portal_words_read_as_spanish(staff):
     waiting = open_complaint(channel="portal")  # validation by the contact center
     page = staff("supervisor").get("/staff/tasks", query_string={"scope": "all"}).get_data(True)

@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.errors import Forbidden, NotFound, ValidationFailed
-from app.extensions import db
+from app.extensions import after_commit, db
 from app.i18n import _
 from app.models import ROLES, ApiToken, HumanTask, Team, User, team_members
-from app.services.accounts import browser_session
+from app.services.accounts import auth_service, browser_session
 from app.services.accounts.browser_session import STAFF
 from app.services.control import audit_service
 from app.services.transaction import transaction
@@ -151,6 +151,7 @@ def update_user(user_id: int, details: UserDetails, actor: User) -> User:
         user.roles = _ordered_roles(details.roles)
         user.teams = _teams(details.teams)
         user.active = details.active
+        after_commit("forget_tokens", auth_service.forget_tokens)  # API requests see his new roles at once
         if deactivated:
             _end_sessions(user)
         changes = audit_service.diff(before, _snapshot(user))
@@ -348,6 +349,7 @@ def _end_sessions(user: User) -> None:
     """In the caller's transaction: his open staff sessions end now and his API tokens are deleted."""
     browser_session.end_all(STAFF, user.id)
     db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    after_commit("forget_tokens", auth_service.forget_tokens)
 
 
 def _add(errors: dict[str, list[str]], name: str, message: str) -> None:

@@ -1,12 +1,16 @@
 """Staff credentials and API bearer tokens (only their SHA-256 is stored)."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
-from datetime import timedelta
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, make_transient_to_detached
 from werkzeug.security import check_password_hash
 
 from app import clock
@@ -45,11 +49,61 @@ def issue_token(username: str, password: str) -> tuple[str, ApiToken]:
     return token, row
 
 
+@dataclass(frozen=True)
+class _KnownToken:
+    """A valid token as this process last read it: its user's columns (no relationships) and its expiry."""
+
+    user_id: int
+    user_columns: dict
+    expires_at: datetime
+    read_until: float  # time.monotonic() after which the row is read again
+
+
+# Token hash -> what it was last read as. A request with a known token reads nothing for its user; a token
+# revoked or a user changed in this process is forgotten at its commit (``forget_tokens``), and in another
+# process within API_TOKEN_CACHE_SECONDS.
+_known: dict[str, _KnownToken] = {}
+
+
 def user_for_token(token: str) -> User:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
-    if row is None or row.expires_at <= clock.now() or not row.user.active:
+    digest = _hash(token)
+    known = _known.get(digest)
+    if known is None or known.read_until <= time.monotonic():
+        known = _read_token(digest)
+    if known.expires_at <= clock.now():
+        _known.pop(digest, None)
         raise Unauthorized(_("Missing, invalid or expired token."))
-    return row.user
+    return _attached(known)
+
+
+def forget_tokens() -> None:
+    """Read every token afresh: called after a commit that revoked tokens or changed a user."""
+    _known.clear()
+
+
+def _read_token(digest: str) -> _KnownToken:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest).options(joinedload(ApiToken.user)))
+    if row is None or not row.user.active:
+        _known.pop(digest, None)
+        raise Unauthorized(_("Missing, invalid or expired token."))
+    seconds = current_app.config["API_TOKEN_CACHE_SECONDS"]
+    known = _KnownToken(user_id=row.user_id, expires_at=row.expires_at, read_until=time.monotonic() + seconds,
+                        user_columns={c.key: getattr(row.user, c.key) for c in inspect(User).column_attrs})
+    if seconds > 0:
+        _known[digest] = known
+    return known
+
+
+def _attached(known: _KnownToken) -> User:
+    """The token's user in this request's session, built from the known columns without a query (the one
+    already in the session if it is there); relationships such as teams load on first use, as usual."""
+    present = db.session.identity_map.get(db.session.identity_key(User, known.user_id))
+    if present is not None:
+        return present
+    user = User(**copy.deepcopy(known.user_columns))  # a copy: the request may change roles in place
+    make_transient_to_detached(user)
+    db.session.add(user)
+    return user
 
 
 def _hash(token: str) -> str:

@@ -21,6 +21,7 @@ from app.services.cases import (
     attachment_service,
     categories,
     customer_timeline,
+    event_pages,
     kinds,
     message_service,
     ticket_service,
@@ -49,11 +50,13 @@ class TicketFilter:
 @dataclass
 class PortalTicket:
     ticket: Ticket
-    events: list[customer_timeline.CustomerLine]
+    events: list[customer_timeline.CustomerLine]  # one page of the public timeline, oldest first (event_pages)
     tasks: list[HumanTask]
     waiting_reply: bool
     question: TicketEvent | None = None  # the technician's question the answer box answers
     can_write: bool = False  # an open ticket: the customer may write or add files at any time
+    older: int | None = None  # ``before`` of the older page ("Show earlier"), None on the first one
+    latest: bool = True  # the page ends at the newest public line (the live refresh appends to it)
     attachments: list[Attachment] = field(default_factory=list)
     sla: SlaState | None = None  # fecha máxima de respuesta, estimated resolution, paused while we wait on him
     answer: answers.Answer | None = None  # the responsible area's answer, if any
@@ -97,19 +100,17 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=clock.now().tzinfo)
 
 
-def ticket_view(customer_id: int, ref: str) -> PortalTicket:
+def ticket_view(customer_id: int, ref: str, before: int | None = None) -> PortalTicket:
     ticket = own_ticket(customer_id, ref)
-    events = list(db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
-                                                               TicketEvent.public.is_(True))
-                                     .order_by(TicketEvent.id)))
+    page = event_pages.page(ticket, before, public_only=True)
     attachments = _attachments(ticket)
     files: dict[int, list[Attachment]] = {}
     for attachment in attachments:
         files.setdefault(attachment.ticket_event_id, []).append(attachment)
     waiting = message_service.waiting_for_answer(ticket)
     status = ticket.status_info
-    return PortalTicket(ticket=ticket, events=customer_timeline.lines(ticket, events, files),
-                        tasks=_customer_tasks(ticket), waiting_reply=waiting,
+    return PortalTicket(ticket=ticket, events=customer_timeline.lines(ticket, page.chronological, files),
+                        older=page.older, latest=page.latest, tasks=_customer_tasks(ticket), waiting_reply=waiting,
                         question=message_service.pending_question(ticket) if waiting else None,
                         can_write=status is None or not status.terminal, attachments=attachments,
                         sla=sla.state(ticket), answer=answers.answer_of(ticket), visit=booking.of_ticket(ticket))

@@ -1,9 +1,10 @@
 """The staff task list's query: filters, search, sort and keyset pages over the task index (``human_task``).
 
-A page is two statements whatever its size and depth: a bounded count and the rows, with ticket, customer
-and holder joined in (no lazy loads while rendering). Pages follow each other by keyset: the link to the next
-page carries the sort key of the last row shown (``after``), so page 4,000 costs what page 1 costs, and the
-"due" and "newest" orders walk an index (``ix_human_task_ready_due`` / ``ix_human_task_ready_newest``).
+A page's statements are as many whatever its size and depth: counts that stop at ``COUNT_LIMIT`` (the total
+and each tab's) and the rows, with ticket, customer and holder joined in (no lazy loads while rendering). Pages
+follow each other by keyset: the link to the next page carries the sort key of the last row shown (``after``),
+so page 4,000 costs what page 1 costs, and every order walks an index (``ix_human_task_ready_due`` /
+``ix_human_task_ready_newest``; by priority, each priority in turn).
 The filter choices are cached for ``TASK_CHOICES_CACHE_SECONDS``.
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import String, and_, case, cast, false, func, literal, or_, select, tuple_
+from sqlalchemy import String, and_, cast, false, func, literal, or_, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload
 
 from app import clock
@@ -32,7 +33,6 @@ SORTS = ("due", "priority", "newest")
 PAGE_SIZES = (5, 10, 25, 50, 100)
 COUNT_LIMIT = 1000  # the list says "more than 1,000" rather than count every visible task on each page
 _RANKS = {"alta": 0, "media": 1, "baja": 2}
-_PRIORITY_RANK = case(_RANKS, value=HumanTask.priority, else_=3)
 
 
 @dataclass
@@ -62,11 +62,16 @@ class Page:
     next_after: str | None = None  # the cursor of the next page, None on the last
     first: bool = True  # no cursor given
     extra: dict = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)  # tasks per tab, with the other filters applied
+    counts: dict[str, int] = field(default_factory=dict)  # per tab, other filters applied (up to COUNT_LIMIT + 1)
 
     @property
     def total_is_lower_bound(self) -> bool:
         return self.total > COUNT_LIMIT
+
+    def tab_count(self, scope: str) -> tuple[int, bool]:
+        """A tab's count, and whether it is a lower bound (it stopped at ``COUNT_LIMIT``)."""
+        count = self.counts.get(scope, 0)
+        return min(count, COUNT_LIMIT), count > COUNT_LIMIT
 
     def sla_state(self, task: HumanTask) -> str | None:
         return sla_state(task.due_at, self.now, self.due_soon_until)
@@ -88,7 +93,7 @@ def _utc(text: str) -> datetime:
 _DUE = _Key(HumanTask.due_at, lambda t: t.due_at, _utc, nullable=True)
 _CREATED = _Key(HumanTask.created_at, lambda t: t.created_at, _utc)
 _ID = _Key(HumanTask.id, lambda t: t.id, str)
-_RANK = _Key(_PRIORITY_RANK, lambda t: _RANKS.get(t.priority, 3), int)
+_RANK = _Key(None, lambda t: _RANKS.get(t.priority, 3), int)  # in cursors only: _by_priority reads rank by rank
 # sort -> (key columns, descending); the id makes every key unique
 _SORT_KEYS: dict[str, tuple[list[_Key], bool]] = {
     "due": ([_DUE, _CREATED, _ID], False),
@@ -144,8 +149,29 @@ def page_statements(base, sort: str, after: str) -> list:
     to read one after the other: a key that starts with a nullable column reads its values, then its NULLs, so
     that each part is a row-value comparison an index seeks to (an OR over NULLs would sort everything)."""
     sort = sort if sort in _SORT_KEYS else "due"
-    keys, descending = _SORT_KEYS[sort]
     values = _parse(sort, after)
+    if sort == "priority":
+        return _by_priority(base, values)
+    return _statements(base, *_SORT_KEYS[sort], values)
+
+
+def _by_priority(base, values: list | None) -> list:
+    """The priority order as each priority in turn (three, then the tasks with none), each in the "due"
+    order: every part walks an index in order (``ix_human_task_open_priority`` or the deadline's) and stops
+    at the page's end, where ranking every visible task with a CASE sorted all of them."""
+    buckets = [HumanTask.priority == name for name in _RANKS] + [
+        or_(HumanTask.priority.is_(None), HumanTask.priority.not_in(list(_RANKS)))]
+    if values and not 0 <= values[0] < len(buckets):
+        values = None  # no rank of ours: from the top
+    first = values[0] if values else 0
+    statements = []
+    for rank in range(first, len(buckets)):
+        statements += _statements(base.where(buckets[rank]), *_SORT_KEYS["due"],
+                                  values[1:] if values and rank == first else None)
+    return statements
+
+
+def _statements(base, keys: list[_Key], descending: bool, values: list | None) -> list:
     if not keys[0].nullable:
         return [_part(base, keys, values, descending)]
     head, rest = keys[0], keys[1:]
@@ -207,15 +233,16 @@ def _after(keys: list[_Key], values: list, descending: bool):
 
 
 def _counts(user: User, query: TaskQuery, now: datetime, soon: datetime) -> dict[str, int]:
-    """How many tasks each tab holds under the same filters (one statement)."""
+    """How many tasks each tab holds under the same filters, each count stopping at ``COUNT_LIMIT`` + 1 (one
+    small statement per tab: counting every visible ready task on each page was most of a page's time)."""
     conditions = _conditions(user, query, now, soon)[2:]  # without status and scope
-    tabs = {scope: scope_filter(user, scope) for scope in SCOPES}
-    row = db.session.execute(
-        select(*[func.coalesce(func.sum(case((condition, 1), else_=0)), 0) for condition in tabs.values()])
-        .select_from(HumanTask).join(Ticket, Ticket.id == HumanTask.ticket_id)
-        .join(Customer, Customer.id == Ticket.customer_id)
-        .where(HumanTask.status == "ready", or_(*tabs.values()), *conditions)).one()
-    return dict(zip(tabs, (int(n) for n in row), strict=True))
+    counts = {}
+    for scope in SCOPES:
+        tab = (select(HumanTask.id).join(Ticket, Ticket.id == HumanTask.ticket_id)
+               .join(Customer, Customer.id == Ticket.customer_id)
+               .where(HumanTask.status == "ready", scope_filter(user, scope), *conditions).limit(COUNT_LIMIT + 1))
+        counts[scope] = db.session.scalar(select(func.count()).select_from(tab.subquery()))
+    return counts
 
 
 def _choices() -> dict:

@@ -13,7 +13,7 @@ from app.i18n import _
 from app.models import HumanTask, ProcessVersion, Ticket, TicketEvent, User, WorkflowInstance
 from app.models.attachment import Attachment
 from app.services import sla
-from app.services.cases import answers, attachment_service, categories, links
+from app.services.cases import answers, attachment_service, categories, event_pages, links
 from app.services.cases.ticket_service import visible_ticket
 from app.services.followups import analysis
 from app.services.followups.analysis import Analysis
@@ -77,7 +77,7 @@ def group_timeline(events: list[TicketEvent]) -> list[TicketEvent | TimelineGrou
 @dataclass
 class TicketPage:
     ticket: Ticket
-    events: list[TicketEvent]
+    events: event_pages.EventPage  # one page of the timeline (``before``), newest page by default
     open_tasks: list[HumanTask]
     diagrams: list[Diagram]
     attachments: list[Attachment]
@@ -88,7 +88,7 @@ class TicketPage:
     answer_events: set[int]  # staff replies already marked as the ticket's answer
     links: list = field(default_factory=list)  # links.LinkView, both directions
     incident: panel.IncidentPanel | None = None
-    timeline: list = field(default_factory=list)  # events, runs of automatic lines folded (group_timeline)
+    timeline: list = field(default_factory=list)  # the page's events, oldest first, automatic runs folded
     visit: booking.BookedVisit | None = None  # the on-site visit, booked or made
     can_write: bool = False  # open: staff may record what the customer said by phone
 
@@ -102,10 +102,9 @@ class TicketPage:
         return files
 
 
-def ticket_page(number: str, user: User) -> TicketPage:
+def ticket_page(number: str, user: User, before: int | None = None) -> TicketPage:
     ticket = visible_ticket(number, user)
-    events = list(db.session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)
-                                     .options(joinedload(TicketEvent.actor)).order_by(TicketEvent.id)))
+    events = event_pages.page(ticket, before)
     open_tasks = list(db.session.scalars(
         select(HumanTask).where(HumanTask.ticket_id == ticket.id, HumanTask.status == "ready")
         .options(joinedload(HumanTask.assignee)).order_by(HumanTask.created_at)))
@@ -115,8 +114,8 @@ def ticket_page(number: str, user: User) -> TicketPage:
                       sla=sla.state(ticket),
                       category=categories.leaf_label(ticket.category),
                       followup=analysis.analyze(ticket), answer_events=answers.marked_events(ticket),
-                      links=links.links_of(ticket), incident=panel.of(ticket), timeline=group_timeline(events),
-                      visit=booking.of_ticket(ticket),
+                      links=links.links_of(ticket), incident=panel.of(ticket),
+                      timeline=group_timeline(events.chronological), visit=booking.of_ticket(ticket),
                       can_write=ticket.status_info is None or not ticket.status_info.terminal)
 
 
@@ -131,23 +130,30 @@ def attachment_download(number: str, attachment_id: int, user: User) -> tuple[At
 
 def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
     """Instances of the same diagram file and version share one drawing (a ticket's rounds run on the
-    collaboration's two pools), so the path of every round is drawn on it."""
-    instances = db.session.scalars(
-        select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id)
-        .options(joinedload(WorkflowInstance.process_version)).order_by(WorkflowInstance.id))
+    collaboration's two pools), so the path of every round is drawn on it.
+
+    A ticket of many rounds has as many instances: only the columns the drawing needs are read, and each
+    version (its XML sources are large) once, not joined to every instance."""
+    instances = db.session.execute(
+        select(WorkflowInstance.id, WorkflowInstance.process_version_id, WorkflowInstance.trace,
+               WorkflowInstance.status, WorkflowInstance.error_task)
+        .where(WorkflowInstance.ticket_id == ticket.id).order_by(WorkflowInstance.id)).all()
+    versions = {v.id: v for v in db.session.scalars(
+        select(ProcessVersion).where(ProcessVersion.id.in_({i.process_version_id for i in instances})))}
     current = {}
     for task in open_tasks:
         current.setdefault(task.instance_id, []).append(task.task_name)
     drawings: dict[tuple[str, str], Diagram] = {}
     for instance in instances:
-        version = instance.process_version
+        version = versions[instance.process_version_id]
         # The pools of one collaboration are versions of their own, deployed from the same XML.
         xml = (version.sources or {}).get(version.source_file, "")
         drawing = drawings.setdefault((version.source_file, xml), Diagram(version_id=version.id, name=""))
         name = version.name or version.process_id
         if name not in drawing.name:
             drawing.name = " · ".join(filter(None, (drawing.name, name)))
-        drawing.completed += [e for e in instance.trace or [] if e not in drawing.completed]
+        drawn = set(drawing.completed)
+        drawing.completed += [e for e in dict.fromkeys(instance.trace or []) if e not in drawn]
         drawing.current += current.get(instance.id, [])
         if instance.status == "error" and instance.error_task:
             drawing.failed.append(instance.error_task)

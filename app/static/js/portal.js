@@ -18,7 +18,7 @@
     document.getElementById("live-status").textContent = state.status_label;
     var list = document.getElementById("live-events");
     state.events.forEach(function (e) {
-      if (known[e.id]) { return; }
+      if (!list || known[e.id]) { return; }  // no list: an older page of the timeline, which stays as it is
       known[e.id] = true;
       var li = document.createElement("li");
       li.className = "event event-new" + (e.mine ? " message mine" : "");
