@@ -57,9 +57,11 @@ def test_a_lone_surrogate_in_text_is_a_field_error(api, client):
 def test_a_diagram_in_another_encoding_deploys(api, encoding):
     suffix = encoding.replace("-", "").lower()
     xml = renamed(SCENARIO, suffix).replace('encoding="UTF-8"', f'encoding="{encoding}"')
-    data = {"files": [(io.BytesIO(xml.encode(encoding)), "enc.bpmn")]}
+    data = {"files": [(io.BytesIO(xml.encode(encoding)), "enc.bpmn"),
+                      (io.BytesIO(data_file("forms/prueba_otra.schema.json")), "prueba_otra.schema.json")]}
     results = api.post("/processes", "analista", data=data, content_type="multipart/form-data").json["results"]
-    assert {"process_id": f"prueba_inicio_{suffix}", "version": 1, "created": True} in results
+    assert {"process_id": f"prueba_inicio_{suffix}", "version": 1, "created": True,
+            "message": "Versión 1 publicada."} in results
     source = db.session.query(ProcessVersion).filter_by(process_id=f"prueba_inicio_{suffix}").one().sources
     assert "Estado en diagnóstico" in source["enc.bpmn"]
     assert "UTF-8" in source["enc.bpmn"].splitlines()[0]  # kept as the UTF-8 text it now is
