@@ -11,7 +11,7 @@ from app import clock
 from app.businesstime import arithmetic
 from app.businesstime import calendar as calendars
 from app.extensions import db
-from app.i18n import _
+from app.i18n import _, _l
 from app.models import CustomerAccount, Visit
 from handlers import notifications, timeline
 from handlers.registry import HandlerContext, service_task
@@ -20,7 +20,11 @@ OPEN_VISIT = ("unscheduled", "scheduled")
 CUSTOMER = "cliente"
 
 
-@service_task("visit.open")
+@service_task("visit.open", params={
+    "team": _l("Code of the team that makes the visit (the field team)."),
+    "hours": _l("Business hours the customer has to choose the slot in her área de cliente."),
+    "calendar": _l("Business calendar those hours are counted in."),
+}, results=("visit_id", "self_service", "choose_by"))
 def open_visit(ctx: HandlerContext, team: str, hours: float, calendar: str) -> dict:
     """A visit to book for ``team``. ``self_service``: the customer has a verified área de cliente, so she
     chooses the slot there until ``choose_by`` (``hours`` of ``calendar``'s open time from now)."""
@@ -43,7 +47,11 @@ def open_visit(ctx: HandlerContext, team: str, hours: float, calendar: str) -> d
     return {"visit_id": visit.id, "self_service": self_service, "choose_by": due.isoformat()}
 
 
-@service_task("visit.book")
+@service_task("visit.book", params={
+    "visit_id": _l("The visit (visit.open's visit_id)."),
+    "day": _l("Day of the chosen slot (YYYY-MM-DD)."),
+    "window": _l("Time window of the chosen slot (e.g. 09:00-13:00)."),
+}, results=("visit_id", "date", "window"))
 def book(ctx: HandlerContext, visit_id: int, day: str, window: str) -> dict:
     """Keep the chosen slot on the visit (the customer's own choice when no staff member completed it)."""
     visit = _visit(ctx, visit_id)
@@ -54,7 +62,8 @@ def book(ctx: HandlerContext, visit_id: int, day: str, window: str) -> dict:
     return {"visit_id": visit.id, "date": day, "window": window}
 
 
-@service_task("visit.done")
+@service_task("visit.done", params={"visit_id": _l("The visit (visit.open's visit_id).")},
+              results=("visit_id",))
 def done(ctx: HandlerContext, visit_id: int) -> dict:
     visit = _visit(ctx, visit_id)
     visit.status = "done"

@@ -39,6 +39,8 @@ class CheckContext:
     lane_roles: dict[str, str]
     teams: set[str]
     problems: list[DeployError] = field(default_factory=list)
+    # operation name → its own check of the parameters as written ({name: expression} → Spanish problems)
+    operation_checks: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,12 @@ def _operators(file: str, process, context: CheckContext) -> list[DeployError]:
             errors.append(_error(_("The service task «%(task)s» does not pass the parameter «%(param)s», which "
                                    "the operation «%(op)s» needs.", task=label(task), param=missing, op=op_name),
                                  file, task))
+        own_check = context.operation_checks.get(op_name)
+        if own_check is not None:
+            expressions = {p.get("id"): p.get("value", "")
+                           for p in operator.xpath("spiff:parameters/spiff:parameter", namespaces=Q)}
+            errors += [_error(_("The service task «%(task)s»: %(problem)s", task=label(task), problem=problem),
+                              file, task) for problem in own_check(expressions)]
     return errors
 
 

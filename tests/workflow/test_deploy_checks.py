@@ -206,3 +206,12 @@ def test_a_path_that_fails_in_the_simulation_names_where_it_stopped():
 
 def test_the_fields_the_check_allows_are_the_snapshot_s(app):
     assert tuple(open_ticket().snapshot()) == SNAPSHOT_FIELDS
+
+
+def test_a_notice_with_an_unknown_template_or_channel_is_named():
+    notify = SCENARIO.replace('id="ticket.set_status"', 'id="notify"').replace(
+        '<spiffworkflow:parameter id="status" type="str" value="\'diagnosing\'"/>',
+        '<spiffworkflow:parameter id="template" type="str" value="\'no_existe\'"/>'
+        '<spiffworkflow:parameter id="channel" type="str" value="\'fax\'"/>')
+    messages = [p.message for p in problems_of(notify) if p.element == "set_status"]
+    assert any("no_existe" in m for m in messages) and any("fax" in m for m in messages)

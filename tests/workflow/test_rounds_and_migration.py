@@ -118,7 +118,7 @@ def test_only_analysts_migrate(versions):
 
 
 def test_a_stranded_ticket_moves_to_the_fixed_version_and_its_failed_step_runs_again(versions):
-    versions(lambda xml: xml.replace('ticket["number"]', 'ticket["canal"]'))  # a wrong variable name
+    versions(lambda xml: xml.replace('len(ticket["number"]) * 2', 'int(ticket["description"])'))  # fails on real data
     ticket = open_ticket()
     [instance] = db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id))
     assert (instance.status, instance.error_task) == ("error", "script") and titles(ticket) == []

@@ -23,6 +23,7 @@ from app.services.processes import changes, forms
 from app.services.processes.report import CheckReport, PathResult, Problem
 from app.workflow import checks, deploy, simulate
 from app.workflow.deploy import DeployableProcess, DeployErrors
+from handlers import notices as notice_handler
 from handlers.registry import operations
 
 
@@ -142,7 +143,8 @@ def analyse(prepared: Upload) -> Analysis:
     known_operations = operations()
     context = checks.CheckContext(
         operations=known_operations, forms=available, lane_roles=current_app.config["LANE_ROLES"],
-        teams=set(db.session.scalars(select(Team.code))))
+        teams=set(db.session.scalars(select(Team.code))),
+        operation_checks={"notify": notice_handler.parameter_problems})
     report.problems += [Problem.of(e) for e in checks.problems(prepared.diagrams, context)]
     report.problems += [Problem.of(e) for e in _category_problems(prepared, available)]
     if not built and not report.problems:
