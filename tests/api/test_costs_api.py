@@ -16,7 +16,7 @@ def tickets(app):
 def test_the_costs_of_a_period(api, tickets):
     body = api.get("/reports/costs", "supervisor", query_string=NOVEMBER).json
     assert body["currency"] == "MXN"
-    assert body["overall"] == {"key": "total", "label": "Todos", "tickets": 3, "minutes": 365, "work": "1355.00",
+    assert body["overall"] == {"key": "total", "label": "Total", "tickets": 3, "minutes": 365, "work": "1355.00",
                                "visits": 1, "visits_cost": "650.00", "credits": "205.50", "total": "2210.50",
                                "mean_per_ticket": "736.83"}
     assert [(g["key"], g["total"]) for g in body["by_category"]] == [

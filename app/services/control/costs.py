@@ -364,7 +364,7 @@ def report(query: CostQuery, actor: User) -> CostReport:
                   per_ticket.c.number).limit(TICKET_ROWS))
     return CostReport(
         query=query, currency=rates.currency,
-        overall=_group("total", _("All"), overall_row, rates),
+        overall=_group("total", _("Total"), overall_row, rates),
         by_category=grouped("category", lambda code: categories.leaf_label(code) or _("Unclassified")),
         by_team=grouped("team_id", lambda team_id: team_names.get(team_id) or _("No team")),
         tickets=[_group(number, categories.leaf_label(category) or "", row, rates)

@@ -43,7 +43,7 @@ def durations(flt: ControlFilter, now: datetime) -> Section:
     labels = kinds.priority_labels()
     for index, (key, _measure, title) in enumerate(MEASURES, start=1):
         by_priority = {row[0]: sorted(map(int, row[index].split(","))) for row in joined if row[index]}
-        rows = [_stats_row(_("All"), sorted(v for values in by_priority.values() for v in values)),
+        rows = [_stats_row(_("Total"), sorted(v for values in by_priority.values() for v in values)),
                 *[_stats_row(labels[code], by_priority[code]) for code in labels if code in by_priority]]
         section.tables.append(Table(f"{key}_times", str(title), [
             Column("priority", _("Priority")), Column("tickets", _("Cases")), Column("median_hours", _("Median (h)")),
