@@ -3,16 +3,19 @@ the answer box and answers with a file, both timelines show question and answer;
 unasked and the technician sees it. Screenshots at 1280 and 360 px land in tests/artifacts/."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Notification, Ticket
 from app.services.cases import ticket_service
 from tests.browser.conftest import read
-from tests.browser.test_portal_journey import _no_accounts, sign_up_and_in  # noqa: F401 - fixture
+from tests.browser.test_portal_journey import sign_up_and_in
 from tests.browser.test_staff_journey import WIDE, phone_shot, ready, sign_in
 from tests.portal.helpers import validate
 from tests.portal.test_portal_tickets import PNG
+
+pytestmark = pytest.mark.usefixtures("no_portal_accounts")
 
 QUESTION = "¿Qué luces ve encendidas en el módem? Si puede, mándenos una foto."
 

@@ -11,9 +11,11 @@ from app.extensions import db
 from app.models import HumanTask, Ticket
 from app.services.cases import task_service
 from tests.browser.conftest import read
-from tests.browser.test_portal_journey import _no_accounts, sign_up_and_in  # noqa: F401 - fixture
+from tests.browser.test_portal_journey import sign_up_and_in
 from tests.browser.test_staff_journey import phone_shot
 from tests.conftest import user
+
+pytestmark = pytest.mark.usefixtures("no_portal_accounts")
 
 
 @pytest.fixture

@@ -2,9 +2,13 @@
 capitals; the link still comes, and the page says what to check when nothing arrives."""
 from __future__ import annotations
 
-from tests.browser.test_portal_journey import _no_accounts, verification_path  # noqa: F401 - fixture
+import pytest
+
+from tests.browser.test_portal_journey import verification_path
 from tests.browser.test_staff_journey import PHONE
 from tests.portal.conftest import EMAILS, PASSWORD
+
+pytestmark = pytest.mark.usefixtures("no_portal_accounts")
 
 
 def test_a_lowercase_customer_number_signs_up_and_the_page_says_what_to_check(browser, live_server, shot):
