@@ -59,18 +59,13 @@ def volume(flt: ControlFilter, now: datetime) -> Section:
 def backlog(flt: ControlFilter, now: datetime) -> Section:
     """Cases still open now (reported before the period ends), by age since the report."""
     # The status index finds the few open cases; the EXISTS keeps a code open only in the kinds where it is.
-    # The period's end is counted in the aggregates, not in WHERE: there SQLite (no statistics of which status
-    # is rare) preferred the reported-at index and read every case of the history.
     conditions = [Ticket.status.in_(CaseStatus.open_codes()), CaseStatus.is_open(Ticket.kind, Ticket.status),
-                  *flt.ticket_conditions()]
-    in_period = Ticket.reported_at < flt.until
+                  Ticket.reported_at < flt.until, *flt.ticket_conditions()]
     age = case(*[(Ticket.reported_at > now - timedelta(days=days), str(index))
                  for index, (days, _label) in enumerate(AGE_BUCKETS) if days is not None],
                else_=str(len(AGE_BUCKETS) - 1))
-    rows = db.session.execute(select(age, func.count(case((in_period, 1))),
-                                     func.min(case((in_period, Ticket.reported_at))))
-                              .where(*conditions).group_by(age)).all()
-    rows = [row for row in rows if row[1]]
+    rows = db.session.execute(select(age, func.count(), func.min(Ticket.reported_at)).where(*conditions)
+                              .group_by(age)).all()
     counts = {bucket: count for bucket, count, _oldest in rows}
     oldest = min((first for _bucket, _count, first in rows), default=None)
     table = Table("backlog", _("Open backlog by age"), [Column("age", _("Age")), Column("tickets", _("Cases"))],
