@@ -116,3 +116,10 @@ def test_a_category_of_any_level_takes_its_leaves(november):
                                                             Category.level == 1))
     flt = ControlFilter(start=NOVEMBER.start, end=NOVEMBER.end, category=mobile)
     assert figures(flt)["volume"]["figures"]["tickets"] == 1
+
+
+def test_each_section_builds_the_tables_the_exports_look_up(november):
+    sections = dashboard.dashboard(NOVEMBER, user("supervisor"), now=NOW)
+    assert {s.key: tuple(t.key for t in s.tables) for s in sections} == dashboard.TABLES
+    assert [r["number"] for r in dashboard.table(NOVEMBER, "breaches", user("supervisor"), now=NOW).rows] == [
+        "T2", "T3", "T4", "T6"]
