@@ -19,7 +19,10 @@ from flask_login import current_user
 from app.services.submissions import idempotency
 
 FACES = ("staff", "portal")  # the blueprints guarded, each its own idempotency face
-SELF_GUARDED = {"staff.take_complaint", "staff.complete", "portal.new_ticket", "portal.task"}
+SELF_GUARDED = {"staff.take_complaint", "staff.complete", "staff.customer_message", "portal.new_ticket", "portal.task",
+                "portal.message"}
+# Posts that change nothing (a live preview): answered every time.
+PREVIEWS = {"staff.notice_preview"}
 
 
 class _Refused(Exception):
@@ -34,7 +37,7 @@ def guard_forms(app: Flask) -> None:
     """Wrap every POST view of the staff and portal blueprints (call after registering them)."""
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.partition(".")[0]
-        if blueprint in FACES and "POST" in (rule.methods or ()) and rule.endpoint not in SELF_GUARDED:
+        if blueprint in FACES and "POST" in (rule.methods or ()) and rule.endpoint not in SELF_GUARDED | PREVIEWS:
             app.view_functions[rule.endpoint] = _once(blueprint, app.view_functions[rule.endpoint])
 
 

@@ -22,14 +22,14 @@ def process(process_id: str):
     return render_template("staff/processes/process.html", process=found, shown=shown)
 
 
-@bp.get("/processes/<process_id>/versions/<int:number>.bpmn")
-def process_version_xml(process_id: str, number: int):
-    return Response(workbench.version_source(process_id, number, staff_user()), mimetype="application/xml")
+@bp.get("/processes/<process_id>/versions/<int:version>.bpmn")
+def process_version_xml(process_id: str, version: int):
+    return Response(workbench.version_source(process_id, version, staff_user()), mimetype="application/xml")
 
 
-@bp.get("/processes/<process_id>/versions/<int:number>/waiting.json")
-def process_waiting(process_id: str, number: int):
-    return jsonify(workbench.waiting_at(process_id, number, staff_user()))
+@bp.get("/processes/<process_id>/versions/<int:version>/waiting.json")
+def process_waiting(process_id: str, version: int):
+    return jsonify(workbench.waiting_at(process_id, version, staff_user()))
 
 
 @bp.post("/processes/<process_id>/test-ticket")

@@ -38,7 +38,7 @@ def sign_in(browser, base: str, username: str, viewport=WIDE):
     page.get_by_label("Usuario").fill(username)
     page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(f"{base}/staff/tasks")
+    page.wait_for_url(lambda url: url.startswith(f"{base}/staff/") and "/staff/login" not in url)  # where one lands
     return page
 
 

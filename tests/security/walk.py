@@ -12,7 +12,7 @@ FACES = {"api": "/api/", "staff": "/staff/", "portal": "/portal/"}
 _PARAM = re.compile(r"<(?:(?P<converter>[^:<>]+):)?(?P<name>[^<>]+)>")
 
 # Routes anyone may open: signing in, signing up, resetting a password, the OpenAPI document, static files.
-PUBLIC = {"api.issue_token", "api.openapi_document", "staff.login", "staff.vendor", "portal.home",
+PUBLIC = {"api.issue_token", "api.openapi_document", "staff.login", "staff.vendor", "staff.vendor_dist", "portal.home",
           "portal.login", "portal.signup", "portal.reset_request", "portal.reset", "portal.verify"}
 
 # Values that made 500s in the probe (issue 9 item 8), and their neighbours.

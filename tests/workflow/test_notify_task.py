@@ -68,13 +68,19 @@ def notice(app):
 
 
 @pytest.fixture
-def notify_diagram(app, complaint_process):
+def notify_diagram(app, complaint_process, notice):
+    """The diagram, deployed once its notice and its webhook endpoint exist (the deploy check asks for both)."""
+    _endpoint("http://127.0.0.1:9/avisos")
     process_service.deploy_files({"notify.bpmn": data_file("notify.bpmn")})
     complaint_process("prueba_avisos")
 
 
 def _endpoint(url: str) -> None:
-    db.session.add(WebhookEndpoint(code="campo_externo", url=url, secret=SECRET, active=True))
+    row = db.session.scalar(select(WebhookEndpoint).where(WebhookEndpoint.code == "campo_externo"))
+    if row is None:
+        db.session.add(WebhookEndpoint(code="campo_externo", url=url, secret=SECRET, active=True))
+    else:
+        row.url = url
     db.session.commit()
 
 
@@ -143,7 +149,9 @@ def test_a_webhook_answering_500_is_retried_with_backoff_and_noted_on_the_timeli
 
 
 def test_a_notify_naming_an_unknown_template_stops_the_step_with_a_spanish_message(app, notify_diagram):
-    ticket = open_ticket()  # prueba_aviso does not exist in this test
+    db.session.execute(delete(NoticeTemplate).where(NoticeTemplate.name == "prueba_aviso"))
+    db.session.commit()  # deleted after the deploy that checked it
+    ticket = open_ticket()
     instance = db.session.scalar(select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id))
     assert instance.status == "error" and instance.error_task == "por_correo"
     assert "No existe la plantilla de aviso prueba_aviso." in instance.error_message
