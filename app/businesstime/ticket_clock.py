@@ -45,7 +45,8 @@ def apply_targets(ticket: Ticket, targets: Targets) -> None:
 
 
 def pausing_statuses() -> set[str]:
-    return set(db.session.scalars(select(SlaPauseStatus.status_code)))
+    with db.session.no_autoflush:  # configuration rows: the ticket's pending changes need not be written first
+        return set(db.session.scalars(select(SlaPauseStatus.status_code)))
 
 
 def on_status_change(ticket: Ticket, old: str, new: str, now: datetime) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, exists, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, event, exists, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
@@ -28,6 +28,28 @@ CHANNELS = tuple(CHANNEL_LABELS)
 PRIORITIES = ("alta", "media", "baja")
 
 
+# Kinds and statuses are looked up by key many times per transaction (every status change, timeline line and
+# notification). The session's identity map holds rows weakly, so an unreferenced row is gone by the next
+# lookup and read again: the rows looked up are held here until the transaction ends (expired at commit as
+# usual, so a later transaction reads them afresh).
+HELD = "reference_rows"
+
+
+def _get_held(cls, key):
+    held = db.session.info.setdefault(HELD, {})
+    row = held.get((cls, key))
+    if row is None:
+        with db.session.no_autoflush:
+            row = held[(cls, key)] = db.session.get(cls, key)
+    return row
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release_held(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(HELD, None)
+
+
 class CaseKind(db.Model):
     """A kind of case (queja, incidencia, reclamación, insistencia): its number prefix and its diagram."""
 
@@ -45,8 +67,7 @@ class CaseKind(db.Model):
 
     @classmethod
     def of(cls, code: str | None) -> CaseKind | None:
-        with db.session.no_autoflush:
-            return db.session.get(cls, code) if code else None
+        return _get_held(cls, code) if code else None
 
 
 class CaseStatus(db.Model):
@@ -68,8 +89,7 @@ class CaseStatus(db.Model):
 
     @classmethod
     def of(cls, kind_code: str, code: str) -> CaseStatus | None:
-        with db.session.no_autoflush:
-            return db.session.get(cls, (kind_code, code))
+        return _get_held(cls, (kind_code, code))
 
     @classmethod
     def is_open(cls, kind_column, status_column):

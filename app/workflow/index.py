@@ -85,7 +85,10 @@ def _new_row(instance, task, ticket) -> HumanTask:
 
 
 def _user_id(username) -> int | None:
-    return db.session.scalar(select(User.id).where(User.username == username)) if username else None
+    if not username:
+        return None
+    with db.session.no_autoflush:  # users exist already; flushing the instance here would write its row twice
+        return db.session.scalar(select(User.id).where(User.username == username))
 
 
 def _instructions(task) -> str | None:

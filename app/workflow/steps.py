@@ -31,10 +31,16 @@ def record(instance, ticket, done: list, previous_trace: list[str], actor) -> No
     if not activities:
         return
     manual_ids = [str(t.id) for t in activities if t.task_spec.manual]
-    ready = dict(db.session.execute(select(HumanTask.id, HumanTask.created_at)
-                                    .where(HumanTask.id.in_(manual_ids))).all()) if manual_ids else {}
+    # The rows read and referenced here are in the database already: the instance's pending changes are
+    # flushed once, by ``_save`` (an autoflush here would write the instance row a second time).
+    with db.session.no_autoflush:
+        ready = dict(db.session.execute(select(HumanTask.id, HumanTask.created_at)
+                                        .where(HumanTask.id.in_(manual_ids))).all()) if manual_ids else {}
+        _insert_steps(instance, ticket, activities, ready, len(previous_trace), actor)
+
+
+def _insert_steps(instance, ticket, activities, ready, start, actor) -> None:
     now = clock.now()
-    start = len(previous_trace)
     db.session.execute(insert(ProcessStep), [
         {"ticket_id": ticket.id, "instance_id": instance.id, "process_version_id": instance.process_version_id,
          "element_id": t.task_spec.bpmn_id[:80], "activity": (t.task_spec.bpmn_name or t.task_spec.bpmn_id)[:200],
