@@ -20,5 +20,6 @@ def test_an_answer_sent_twice_is_kept_once(customer):
     ticket = only_ticket()
     request_details(validate(ticket))
     for _ in range(2):
-        c.post(f"/portal/tickets/{ticket.number}/messages", {"text": "Sigue igual", "form_token": "answer-1"}, expect=303)
+        c.post(f"/portal/tickets/{ticket.number}/messages", {"text": "Sigue igual", "form_token": "answer-1"},
+               expect=303)
     assert events(ticket.id, "customer_message") == 1
