@@ -1,5 +1,5 @@
-"""Delivering the outbox in batches over one SMTP connection per drain, a lease renewed while sending, and a worker killed
-in the middle of a batch (at-least-once, one duplicate at most, with the same Message-ID)."""
+"""Delivering the outbox in batches over one SMTP connection per drain, a lease renewed while sending, and a
+worker killed in the middle of a batch (at-least-once, one duplicate at most, with the same Message-ID)."""
 from __future__ import annotations
 
 import os
