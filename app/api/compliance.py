@@ -21,10 +21,7 @@ def compliance_report(user):
     get:
       tags: [reports]
       parameters:
-        - {in: query, name: process, required: true, schema: {type: string, maxLength: 80}}
-        - {in: query, name: version, schema: {type: integer, minimum: 1, maximum: 99999}}
-        - {in: query, name: date_from, schema: {type: string, format: date}}
-        - {in: query, name: date_to, schema: {type: string, format: date}}
+        - {in: query, schema: LogQuerySchema}
       responses:
         200:
           description: The conformance of the version.
@@ -47,10 +44,7 @@ def event_log_csv(user):
     get:
       tags: [reports]
       parameters:
-        - {in: query, name: process, schema: {type: string, maxLength: 80}}
-        - {in: query, name: version, schema: {type: integer, minimum: 1, maximum: 99999}}
-        - {in: query, name: date_from, schema: {type: string, format: date}}
-        - {in: query, name: date_to, schema: {type: string, format: date}}
+        - {in: query, schema: LogQuerySchema}
       responses:
         200:
           description: The log.
@@ -72,10 +66,7 @@ def event_log_xes(user):
     get:
       tags: [reports]
       parameters:
-        - {in: query, name: process, schema: {type: string, maxLength: 80}}
-        - {in: query, name: version, schema: {type: integer, minimum: 1, maximum: 99999}}
-        - {in: query, name: date_from, schema: {type: string, format: date}}
-        - {in: query, name: date_to, schema: {type: string, format: date}}
+        - {in: query, schema: LogQuerySchema}
       responses:
         200:
           description: The log.

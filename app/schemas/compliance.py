@@ -1,12 +1,12 @@
 """Procedure compliance: the filters of the event log and the conformance of a process version."""
 from marshmallow import fields
 
-from app.schemas.base import ApiSchema, string
+from app.schemas.base import ApiSchema, integer, string
 
 
 class LogQuerySchema(ApiSchema):
     process = string(80, metadata={"description": "Process id (e.g. queja_atencion)."})
-    version = fields.Integer(metadata={"description": "Process version; the latest when left out."})
+    version = integer(minimum=1, maximum=99_999, metadata={"description": "Process version; the latest when left out."})
     date_from = fields.Date(metadata={"description": "Completed on or after (office time zone)."})
     date_to = fields.Date(metadata={"description": "Completed on or before (office time zone)."})
 

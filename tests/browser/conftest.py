@@ -10,9 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 from werkzeug.serving import make_server
 
 from app.extensions import db
+from app.models import CustomerAccount, CustomerSession
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -68,3 +70,18 @@ def read(fn):
         return fn()
     finally:
         db.session.rollback()
+
+
+@pytest.fixture
+def no_portal_accounts(app):
+    """Portal accounts the live server made in its own thread: start and end each test without any."""
+    def wipe():
+        db.session.rollback()
+        db.session.execute(delete(CustomerSession))
+        db.session.execute(delete(CustomerAccount))
+        db.session.commit()
+
+    wipe()
+    yield
+    wipe()
+

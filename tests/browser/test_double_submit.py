@@ -3,26 +3,15 @@ confirmation mail, from the staff intake and from the customer area (issue 13)."
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import CustomerAccount, CustomerSession, OutboxMessage, Ticket
+from app.models import OutboxMessage, Ticket
 from tests.browser.conftest import read
 from tests.browser.test_portal_journey import sign_up_and_in
 from tests.browser.test_staff_journey import sign_in
 
-
-@pytest.fixture(autouse=True)
-def _no_accounts(app):
-    def wipe():
-        db.session.rollback()
-        db.session.execute(delete(CustomerSession))
-        db.session.execute(delete(CustomerAccount))
-        db.session.commit()
-
-    wipe()
-    yield
-    wipe()
+pytestmark = pytest.mark.usefixtures("no_portal_accounts")
 
 
 def tickets_and_mails() -> tuple[int, int]:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import CustomerAccount, CustomerSession, OutboxMessage, Ticket
+from app.models import OutboxMessage, Ticket
 from app.services.cases import ticket_service
 from tests.browser.conftest import read
 from tests.browser.test_staff_journey import PHONE, WIDE, phone_shot
@@ -18,19 +18,7 @@ from tests.portal.conftest import EMAILS, PASSWORD
 from tests.portal.helpers import ready_task, to_confirmation, validate
 from tests.portal.test_portal_tickets import PNG
 
-
-@pytest.fixture(autouse=True)
-def _no_accounts(app):
-    """Portal accounts are not in the suite's per-test cleanup: start and end without any."""
-    def wipe():
-        db.session.rollback()
-        db.session.execute(delete(CustomerSession))
-        db.session.execute(delete(CustomerAccount))
-        db.session.commit()
-
-    wipe()
-    yield
-    wipe()
+pytestmark = pytest.mark.usefixtures("no_portal_accounts")
 
 
 def verification_path(address: str) -> str:

@@ -8,25 +8,14 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import CustomerAccount, CustomerSession, StaffSession, Ticket
+from app.models import CustomerSession, StaffSession, Ticket
 from app.services.demo_service import DEMO_PASSWORD
 from tests.browser.conftest import read
 from tests.browser.test_portal_journey import sign_up_and_in
 from tests.browser.test_staff_journey import sign_in
 from tests.portal.conftest import EMAILS, PASSWORD
 
-
-@pytest.fixture(autouse=True)
-def _no_accounts(app):
-    def wipe():
-        db.session.rollback()
-        db.session.execute(delete(CustomerSession))
-        db.session.execute(delete(CustomerAccount))
-        db.session.commit()
-
-    wipe()
-    yield
-    wipe()
+pytestmark = pytest.mark.usefixtures("no_portal_accounts")
 
 
 def expire(model) -> None:

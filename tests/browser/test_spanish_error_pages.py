@@ -3,10 +3,8 @@ for staff and customers, and the customer's description is put back on the form 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete
 
 from app.extensions import db
-from app.models import CustomerAccount, CustomerSession
 from tests.browser.test_portal_journey import sign_up_and_in
 from tests.browser.test_staff_journey import sign_in
 from tests.staff.conftest import open_complaint
@@ -14,17 +12,7 @@ from tests.staff.conftest import open_complaint
 BIG = b"\x89PNG\r\n\x1a\n" + b"\x00" * (256 * 1024)
 
 
-@pytest.fixture(autouse=True)
-def _no_accounts(app):
-    def wipe():
-        db.session.rollback()
-        db.session.execute(delete(CustomerSession))
-        db.session.execute(delete(CustomerAccount))
-        db.session.commit()
-
-    wipe()
-    yield
-    wipe()
+pytestmark = pytest.mark.usefixtures("no_portal_accounts")
 
 
 @pytest.fixture

@@ -3,10 +3,9 @@ form, and a form that went stale while someone typed keeps the text (issue 13); 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete
 
 from app.extensions import db
-from app.models import CustomerAccount, CustomerSession, Ticket
+from app.models import Ticket
 from app.services.cases import task_service
 from tests.browser.conftest import read
 from tests.browser.test_portal_journey import sign_up_and_in
@@ -15,18 +14,7 @@ from tests.conftest import user
 from tests.portal.helpers import ready_task, to_confirmation, validate
 from tests.staff.conftest import open_complaint
 
-
-@pytest.fixture(autouse=True)
-def _no_accounts(app):
-    def wipe():
-        db.session.rollback()
-        db.session.execute(delete(CustomerSession))
-        db.session.execute(delete(CustomerAccount))
-        db.session.commit()
-
-    wipe()
-    yield
-    wipe()
+pytestmark = pytest.mark.usefixtures("no_portal_accounts")
 
 
 def test_staff_task_done_elsewhere_or_held_by_another_is_read_only(browser, live_server, shot):

@@ -4,29 +4,17 @@ address on his task. Screenshots at 1280 and 360 px land in tests/artifacts/."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import CustomerAccount, CustomerSession, Ticket, Visit
+from app.models import Ticket, Visit
 from app.services.cases import task_service
 from tests.browser.conftest import read
 from tests.browser.test_portal_journey import report, sign_up_and_in
 from tests.browser.test_staff_journey import phone_shot, ready, sign_in
 from tests.portal.helpers import validate
 
-
-@pytest.fixture(autouse=True)
-def _no_accounts(app):
-    """Portal accounts are not in the suite's per-test cleanup: start and end without any."""
-    def wipe():
-        db.session.rollback()
-        db.session.execute(delete(CustomerSession))
-        db.session.execute(delete(CustomerAccount))
-        db.session.commit()
-
-    wipe()
-    yield
-    wipe()
+pytestmark = pytest.mark.usefixtures("no_portal_accounts")
 
 
 def needs_visit(number: str) -> None:
