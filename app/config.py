@@ -69,7 +69,7 @@ class Config:
     # Retry n waits OUTBOX_RETRY_SECONDS * 2**(n-1), at most OUTBOX_RETRY_MAX_SECONDS (no jitter).
     OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
     OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
-    # A worker claims up to OUTBOX_BATCH messages and sends them over one SMTP connection. Its claim is
+    # A worker claims up to OUTBOX_BATCH messages at a time (one SMTP connection for all its batches). Its claim is
     # retaken by another worker after OUTBOX_LEASE_SECONDS (it died mid-send); the lease is renewed while
     # the batch goes out, so it only has to outlast one message's send (a few MAIL_TIMEOUTs).
     OUTBOX_BATCH = int(os.environ.get("OUTBOX_BATCH", "100"))
@@ -78,6 +78,9 @@ class Config:
     REVIEW_MIN_TICKETS = int(os.environ.get("REVIEW_MIN_TICKETS", "3"))
     REVIEW_SIMILARITY = float(os.environ.get("REVIEW_SIMILARITY", "0.3"))
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
+    # The timer sweep fires up to TIMER_BATCH due instances per transaction on PostgreSQL (one commit for
+    # all of them; SQLite fires one per transaction: app/services/cases/timer_service.py says why).
+    TIMER_BATCH = int(os.environ.get("TIMER_BATCH", "20"))
 
     # Staff workspace (/staff): a session ends after this idle time or this age, whichever comes first.
     STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "60"))

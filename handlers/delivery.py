@@ -17,8 +17,8 @@ import requests
 
 from app import brand, clock
 from app.i18n import _
-from app.models import OutboxMessage, Ticket, WebhookEndpoint
-from handlers import timeline, webhooks
+from app.models import OutboxMessage, WebhookEndpoint
+from handlers import webhooks
 
 # Every character str.splitlines() breaks on: any of them would end a header and start another.
 LINE_BREAK = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -63,7 +63,8 @@ def make_message_id(outbox_id: int, ticket_number: str | None, domain: str | Non
     return f"<{local}@{domain or brand.message_id_domain()}>"
 
 
-def envelope(message: OutboxMessage, ticket: Ticket | None, thread_root: str | None = None) -> Envelope:
+def envelope(message: OutboxMessage, ticket_number: str | None, thread_root: str | None = None) -> Envelope:
+    """``message`` is an outbox row (the model or a plain row with its columns)."""
     is_email = message.channel == "email"
     endpoint = WebhookEndpoint.of(message.recipient) if message.channel == "webhook" else None
     if endpoint is not None and not endpoint.active:
@@ -72,7 +73,7 @@ def envelope(message: OutboxMessage, ticket: Ticket | None, thread_root: str | N
         outbox_id=message.id, channel=message.channel, recipient=message.recipient, ticket_id=message.ticket_id,
         attempts=message.attempts, claim=message.claim_token, subject=message.subject,
         body=message.body, payload=dict(message.payload or {}),
-        message_id=make_message_id(message.id, ticket.number if ticket else None) if is_email else None,
+        message_id=make_message_id(message.id, ticket_number) if is_email else None,
         thread_root=thread_root if is_email else None,
         url=endpoint.url if endpoint else "", secret=endpoint.secret if endpoint else "")
 
@@ -244,29 +245,32 @@ def post_webhook(env: Envelope, config: dict) -> None:
         raise DeliveryError(f"webhook {env.recipient}: HTTP {response.status_code} {response.text[:200]}")
 
 
-def note_sent(env: Envelope, ticket: Ticket | None) -> None:
-    """A line on the ticket's timeline for every mail and webhook notice that went out."""
-    if ticket is None:
-        return
+def sent_line(env: Envelope) -> dict | None:
+    """The timeline line (``ticket_event`` values) of a mail or webhook notice that went out."""
+    if env.ticket_id is None:
+        return None
     if env.channel == "email":
-        timeline.add_event(ticket, "notification_sent",
-                           _("E-mail sent to %(to)s: %(subject)s", to=env.recipient, subject=env.subject),
-                           public=False, data={"outbox_id": env.outbox_id})
-    elif env.channel == "webhook":
-        timeline.add_event(ticket, "webhook_sent",
-                           _("Notice delivered to the webhook %(code)s: %(subject)s", code=env.recipient,
-                             subject=env.subject), public=False, data={"outbox_id": env.outbox_id})
+        return _line(env, "notification_sent", _("E-mail sent to %(to)s: %(subject)s", to=env.recipient,
+                                                 subject=env.subject))
+    if env.channel == "webhook":
+        return _line(env, "webhook_sent", _("Notice delivered to the webhook %(code)s: %(subject)s",
+                                            code=env.recipient, subject=env.subject))
+    return None
 
 
-def note_failed(env: Envelope, ticket: Ticket | None, error: str, *, final: bool) -> None:
+def failed_line(env: Envelope, error: str, *, final: bool) -> dict | None:
     """A webhook the endpoint did not take: each failed try on the timeline, and when the outbox gives up."""
-    if ticket is None or env.channel != "webhook":
-        return
+    if env.ticket_id is None or env.channel != "webhook":
+        return None
     if final:
         message = _("The webhook %(code)s did not take the notice; it will not be retried: %(error)s",
                     code=env.recipient, error=error)
     else:
         message = _("The webhook %(code)s did not take the notice (attempt %(n)s); it will be retried: "
                     "%(error)s", code=env.recipient, n=env.attempts + 1, error=error)
-    timeline.add_event(ticket, "webhook_failed", message, public=False,
-                       data={"outbox_id": env.outbox_id, "final": final})
+    return _line(env, "webhook_failed", message, final=final)
+
+
+def _line(env: Envelope, kind: str, message: str, **data) -> dict:
+    return {"ticket_id": env.ticket_id, "kind": kind, "message": message, "public": False,
+            "data": {"outbox_id": env.outbox_id, **data}}

@@ -4,12 +4,11 @@ Subscribers only add ``Notification`` rows in the current transaction (mail goes
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from app import signals
 from app.extensions import db
 from app.i18n import _
 from app.models import HumanTask, Notification, Ticket, TicketEvent, User
+from handlers import notifications
 
 
 def connect() -> None:
@@ -35,11 +34,9 @@ def on_task_ready(ticket: Ticket, *, task: HumanTask, **_kw) -> None:
 
 
 def on_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
-    team = ticket.team.code if ticket.team else None
-    for user in db.session.scalars(select(User).where(User.active)):
-        if "supervisor" in user.roles and (team is None or team in user.team_codes):
-            notify(user, "escalated", _("Ticket %(number)s was escalated: %(reason)s", number=ticket.number,
-                                        reason=reason or "-"), ticket=ticket)
+    for user in notifications.supervisors_of(ticket):
+        notify(user, "escalated", _("Ticket %(number)s was escalated: %(reason)s", number=ticket.number,
+                                    reason=reason or "-"), ticket=ticket)
 
 
 def on_sla_warning(ticket: Ticket, **_kw) -> None:

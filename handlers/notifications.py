@@ -119,8 +119,16 @@ def on_ticket_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
 
 def supervisors_of(ticket: Ticket) -> list[User]:
     """The active supervisors of the ticket's team (all of them while it has none)."""
-    return [u for u in db.session.scalars(select(User).where(User.active).order_by(User.id))
-            if "supervisor" in u.roles and (ticket.team is None or ticket.team.code in u.team_codes)]
+    return [u for u in _supervisors() if ticket.team is None or ticket.team.code in u.team_codes]
+
+
+def _supervisors() -> list[User]:
+    """Every active supervisor, read once per transaction (the timer sweep escalates a batch in one)."""
+    scope = outbox.transaction_scope()
+    if "supervisors" not in scope:
+        scope["supervisors"] = [u for u in db.session.scalars(select(User).where(User.active).order_by(User.id))
+                                if "supervisor" in u.roles]
+    return scope["supervisors"]
 
 
 def on_ticket_merged(duplicate: Ticket, *, original: Ticket, **_kw) -> None:

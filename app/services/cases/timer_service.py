@@ -1,15 +1,19 @@
 """Fire due timers. Run by the worker's periodic sweep; any number of workers share the work.
 
-Each transaction takes the next due instance nobody else holds and fires it: ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL (workers fire different instances side by side); on SQLite the transaction begins with the write
-lock (``BEGIN IMMEDIATE``), so choosing and firing an instance is one step no other worker interleaves with.
-Either way a timer fires exactly once, and a sweep goes on until nothing is due, however many timers fell
-due at once.
+Each transaction takes a batch of due instances nobody else holds and fires them all: ``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL (workers fire different batches side by side); on SQLite the transaction begins with
+the write lock (``BEGIN IMMEDIATE``), so choosing and firing a batch is one step no other worker interleaves
+with. Either way a timer fires exactly once (its firing commits with the rest of its batch or not at all),
+and a sweep goes on until nothing is due, however many timers fell due at once. One commit per batch, not
+per instance (on PostgreSQL; SQLite keeps one instance per transaction, see ``_batch_size``). A batch in
+which an instance fails is rolled back and fired again one instance per transaction, so the failing one is
+set apart and the others still fire.
 """
 from __future__ import annotations
 
 import logging
 
+from flask import current_app
 from sqlalchemy import select
 
 from app import clock
@@ -23,45 +27,76 @@ log = logging.getLogger(__name__)
 
 
 def fire_due_timers() -> int:
-    """Fire every due timer, one instance per transaction; return how many instances advanced.
+    """Fire every due timer, a batch of instances per transaction; return how many instances advanced.
 
     An instance that fails (a broken diagram, an error of ours) is logged and left for the next sweep, and
     so is one still due right after firing: neither may hold back the others or loop this sweep.
     """
     fired, passed_over = 0, set()
+    batch_size = _batch_size()
     while True:
-        instance_id = None
+        batch = None
         try:
             with transaction():
-                instance_id = _take_next_due(passed_over)
-                if instance_id is None:
-                    return fired
-                instance = runtime.fire_timers(instance_id)
-                if _is_due(instance):
-                    passed_over.add(instance_id)  # still due after firing: once per sweep is enough
-            fired += 1
-        except Conflict:
-            passed_over.add(instance_id)
-            log.info("timer of instance %s fired by another worker", instance_id)
+                batch = _take_due(passed_over, batch_size)
+                still_due = [instance_id for instance_id in batch if _fire(instance_id)]
         except Exception:
-            if instance_id is None:
+            if batch is None:
                 raise  # the database itself failed: nothing to pass over, the next sweep tries again
-            # One broken instance must not hold back every other timer: log it, go on with the rest.
-            passed_over.add(instance_id)
-            log.exception("firing the timers of instance %s failed", instance_id)
+            fired += _fire_one_by_one(batch, passed_over)
+            continue
+        if not batch:
+            return fired
+        passed_over.update(still_due)  # still due after firing: once per sweep is enough
+        fired += len(batch)
 
 
-def _is_due(instance: WorkflowInstance) -> bool:
+def _batch_size() -> int:
+    """``TIMER_BATCH`` on PostgreSQL. On SQLite one instance per transaction: the write lock is the whole
+    database's, so a batch fires nothing in parallel, and a worker that holds the lock for long transactions
+    back to back starves the other one (its ``BEGIN IMMEDIATE`` polls the lock and seldom hits the gap
+    between two of them, until busy_timeout runs out); a commit there costs no disk flush (WAL, NORMAL)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return 1
+    return current_app.config["TIMER_BATCH"]
+
+
+def _fire(instance_id: int) -> bool:
+    """Fire the timers of one instance; whether it is still due afterwards."""
+    instance = runtime.fire_timers(instance_id)
     due = instance.next_timer_due
     return instance.status == "running" and due is not None and due <= clock.now()
 
 
-def _take_next_due(passed_over: set[int]) -> int | None:
-    """Lock the next due instance (skipping those other workers hold) and return its id."""
+def _fire_one_by_one(batch: list[int], passed_over: set[int]) -> int:
+    """After a batch failed: each of its instances in a transaction of its own (if it is still due and no
+    other worker took it meanwhile), so only the one that fails is passed over."""
+    fired = 0
+    for instance_id in batch:
+        try:
+            with transaction():
+                if not _take_due(passed_over, 1, only=instance_id):
+                    continue
+                if _fire(instance_id):
+                    passed_over.add(instance_id)
+            fired += 1
+        except Conflict:
+            log.info("timer of instance %s fired by another worker", instance_id)
+        except Exception:
+            # One broken instance must not hold back every other timer: log it, go on with the rest.
+            log.exception("firing the timers of instance %s failed", instance_id)
+        passed_over.add(instance_id)  # tried in this sweep: whatever came of it, not again
+    return fired
+
+
+def _take_due(passed_over: set[int], size: int, only: int | None = None) -> list[int]:
+    """Lock up to ``size`` due instances (skipping those other workers hold), oldest due first."""
     query = (select(WorkflowInstance.id)
              .where(WorkflowInstance.status == "running", WorkflowInstance.next_timer_due <= clock.now())
-             .order_by(WorkflowInstance.next_timer_due, WorkflowInstance.id).limit(1)
+             .order_by(WorkflowInstance.next_timer_due, WorkflowInstance.id).limit(size)
              .with_for_update(skip_locked=True))
     if passed_over:
         query = query.where(WorkflowInstance.id.not_in(passed_over))
-    return db.session.scalar(query)
+    if only is not None:
+        query = query.where(WorkflowInstance.id == only)
+    return list(db.session.scalars(query))

@@ -16,8 +16,6 @@ from pathlib import Path
 
 import numpy as np
 from flask import current_app
-from sklearn.cluster import DBSCAN
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -104,6 +102,11 @@ def propose(tickets: list[Ticket]) -> list[Proposal]:
 
 
 def _clusters(kind: str, category: str | None, tickets: list[Ticket], minimum: int) -> list[Proposal]:
+    # Imported here: scikit-learn takes seconds to import, which every web and worker process would pay at
+    # start for a review that runs once a week.
+    from sklearn.cluster import DBSCAN
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(strip_accents="unicode", lowercase=True, stop_words=STOPWORDS,
                                  token_pattern=r"(?u)\b[^\W\d_]{3,}\b", sublinear_tf=True)
     try:
