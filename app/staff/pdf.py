@@ -3,7 +3,6 @@ never fetched: a ticket's text cannot make the server request a URL."""
 from __future__ import annotations
 
 from flask import Response
-from weasyprint import HTML
 
 
 def _fetch_nothing(url: str, *args, **kwargs):
@@ -11,6 +10,8 @@ def _fetch_nothing(url: str, *args, **kwargs):
 
 
 def pdf_response(html: str, filename: str) -> Response:
+    from weasyprint import HTML  # imported when a PDF is asked for: about a second of every process's start
+
     document = HTML(string=html, url_fetcher=_fetch_nothing).write_pdf()
     return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{filename}"'})
