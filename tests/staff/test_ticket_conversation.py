@@ -28,7 +28,8 @@ def test_question_and_answer_with_a_file_read_as_a_conversation(staff):
     question = db.session.scalar(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id,
                                                            TicketEvent.kind == "question"))
     assert question.public and question.actor_id == tech.id
-    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)).all()[-1]
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.ticket_id == ticket.id)
+                              .order_by(OutboxMessage.id)).all()[-1]
     assert "¿Qué luces ve encendidas en el módem?" in mail.body  # the question goes in its mail too
 
     portal_service.write_message(ticket.customer_id, ticket.number, "Solo la de encendido", [("luces.png", PNG)])
