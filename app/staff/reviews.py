@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from app.errors import DomainError, ValidationFailed
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.services.cases import categories, kinds
 from app.services.control import internal_report, periodic_review
 from app.staff import bp
@@ -31,7 +31,8 @@ def run_review():
     except DomainError as err:
         flash(" ".join(m for msgs in err.errors.values() for m in msgs) or err.message, "error")
         return redirect(url_for("staff.reviews"))
-    flash(_("Review done: %(count)d recurring problems proposed.", count=len(run.problems)), "success")
+    flash(ngettext("Review done: %(num)d recurring problem proposed.",
+                   "Review done: %(num)d recurring problems proposed.", len(run.problems)), "success")
     return redirect(url_for("staff.review", run_id=run.id))
 
 
