@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -38,12 +39,19 @@ class _ClockedDatetime(datetime):
 spiff_timer.datetime = _ClockedDatetime
 
 
+# True while the runtime holds one savepoint around a whole call (``runtime._replayable``): a failure there
+# rolls all of it back and runs it again with a savepoint per service task.
+one_savepoint: ContextVar[bool] = ContextVar("one_savepoint", default=False)
+
+
 class AppEnvironment(RestrictedEnvironment):
     def call_service(self, context, operation_name, operation_params, **kwargs):
         params = {name: spec["value"] for name, spec in operation_params.items()}
-        # A savepoint per service task: a failing handler leaves none of its own writes behind.
-        with db.session.begin_nested():
+        if one_savepoint.get():
             result = handlers.registry.call(operation_name, params)
+        else:  # a failing handler leaves none of its own writes behind; earlier ones keep theirs
+            with db.session.begin_nested():
+                result = handlers.registry.call(operation_name, params)
         return json.dumps(result, default=str)
 
 

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
+from functools import wraps
 
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +12,7 @@ from sqlalchemy import func, select
 from app import signals
 from app.errors import Conflict
 from app.extensions import db
-from app.models import HumanTask, Ticket, TicketEvent, WorkflowInstance
+from app.models import HumanTask, OutboxMessage, Ticket, TicketEvent, WorkflowInstance
 from app.services.cases import task_service, ticket_service, workflow_service
 from app.services.processes import process_service
 from handlers.registry import SERVICE_TASKS
@@ -118,6 +121,61 @@ def test_only_supervisors_retry(failing_crm):
     ticket = open_ticket()
     with pytest.raises(Exception, match="supervisor"):
         workflow_service.retry(instances(ticket)[0].id, user("tecnico1"))
+
+
+@pytest.fixture
+def failing_late(app, monkeypatch, complaint_process):
+    """``prueba_falla_tarde``: the status changes to open (a timeline line, the customer's mail), then the CRM
+    call writes a line of its own and fails while ``state["down"]``; ``state["calls"]`` counts the runs."""
+    state = {"down": True, "calls": Counter()}
+    set_status = SERVICE_TASKS["ticket.set_status"]
+
+    @wraps(set_status)  # same parameters, for the deploy's check
+    def counted_set_status(ctx, **params):
+        state["calls"]["set_status"] += 1
+        return set_status(ctx, **params)
+
+    def call_crm(ctx, reason):
+        state["calls"]["crm"] += 1
+        db.session.add(TicketEvent(ticket_id=ctx.ticket.id, kind="crm_attempt", message=reason))
+        if state["down"]:
+            raise ConnectionError(f"{reason}: connection refused")
+        return {"ok": True}
+
+    monkeypatch.setitem(SERVICE_TASKS, "ticket.set_status", counted_set_status)
+    monkeypatch.setitem(SERVICE_TASKS, "prueba.falla", call_crm)
+    complaint_process("prueba_falla_tarde")
+    process_service.deploy_files({"failing_late.bpmn": data_file("failing_late.bpmn")})
+    return state
+
+
+def _lines(ticket, kind: str) -> int:
+    return db.session.scalar(select(func.count(TicketEvent.id)).where(TicketEvent.ticket_id == ticket.id,
+                                                                      TicketEvent.kind == kind))
+
+
+def _customer_mail(ticket) -> str:
+    [body] = db.session.scalars(select(OutboxMessage.body).where(OutboxMessage.ticket_id == ticket.id,
+                                                                 OutboxMessage.channel == "email"))
+    return re.sub(r"Q-\d{4}-\d+", "Q-…", body)
+
+
+def test_a_handler_failing_after_another_leaves_none_of_its_writes_and_the_earlier_one_keeps_its_own(failing_late):
+    ticket = open_ticket()
+    [instance] = instances(ticket)
+    assert (instance.status, instance.error_task) == ("error", "call_crm")
+    assert db.session.get(Ticket, ticket.id).status == "open"  # the service task before it kept its write
+    assert (_lines(ticket, "status_changed"), _lines(ticket, "crm_attempt")) == (1, 0)
+
+    failing_late["down"] = False
+    before = failing_late["calls"]["set_status"]
+    workflow_service.retry(instance.id, user("supervisor"))
+    assert failing_late["calls"]["set_status"] == before  # the retry runs the failed step only
+    [instance] = instances(ticket)
+    assert instance.status == "completed" and instance.trace == ["start", "set_open", "call_crm", "end"]
+    assert (_lines(ticket, "status_changed"), _lines(ticket, "crm_attempt")) == (1, 1)
+    # The customer got one mail for the opening and the status change, as if nothing had failed.
+    assert _customer_mail(ticket) == _customer_mail(open_ticket())
 
 
 def test_a_failure_after_the_engine_advanced_rolls_everything_back(scenario):
