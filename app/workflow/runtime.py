@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app import clock, signals
 from app.errors import Conflict, NotFound
@@ -157,8 +158,11 @@ def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
 
 def load(instance_id: int) -> tuple[WorkflowInstance, object]:
     """Lock the instance row (FOR UPDATE where the database has it) and rebuild its workflow."""
+    # Its version comes in the same statement (the advance needs its process id); only the instance is locked.
     instance = db.session.scalar(
-        select(WorkflowInstance).where(WorkflowInstance.id == instance_id).with_for_update())
+        select(WorkflowInstance).where(WorkflowInstance.id == instance_id)
+        .options(joinedload(WorkflowInstance.process_version, innerjoin=True))
+        .with_for_update(of=WorkflowInstance))
     if instance is None:
         raise NotFound(_("No such process instance."))
     if instance.status in ("completed", "cancelled"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 
 from SpiffWorkflow import TaskState
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 
 from app import clock
 from app.extensions import db
@@ -32,10 +32,10 @@ def record(instance, ticket, done: list, previous_trace: list[str], actor) -> No
         return
     manual_ids = [str(t.id) for t in activities if t.task_spec.manual]
     # The rows read and referenced here are in the database already: the instance's pending changes are
-    # flushed once, by ``_save`` (an autoflush here would write the instance row a second time).
+    # flushed once, by ``_save`` (an autoflush here would write the instance row a second time). The task
+    # just completed is in the session already (no statement).
     with db.session.no_autoflush:
-        ready = dict(db.session.execute(select(HumanTask.id, HumanTask.created_at)
-                                        .where(HumanTask.id.in_(manual_ids))).all()) if manual_ids else {}
+        ready = {i: row.created_at for i in manual_ids if (row := db.session.get(HumanTask, i)) is not None}
         _insert_steps(instance, ticket, activities, ready, len(previous_trace), actor)
 
 

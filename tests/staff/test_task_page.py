@@ -114,7 +114,7 @@ def test_a_file_field_keeps_the_upload_as_an_attachment(staff, app, monkeypatch)
     ticket and the task data holds its reference. (tests/staff/forms: validar_reporte plus such a field.)"""
     monkeypatch.setitem(app.config, "FORMS_DIR", str(Path(__file__).parent / "forms"))
     # The deployed version keeps its own forms: read forms/ instead, as for a version from before that.
-    monkeypatch.setattr(forms, "_version_forms", lambda version_id: {})
+    monkeypatch.setattr(forms, "_stored_form", lambda database, version_id, name: None)
     ticket = open_complaint()
     task = ready_task(ticket, "validar_reporte")
     agent = staff("agente")

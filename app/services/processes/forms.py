@@ -50,9 +50,9 @@ _MESSAGES = {
 def _load(name: str, version_id: int | None) -> dict:
     """The form as the process version stored it; a version from before forms were versioned (or a form
     used outside any process) reads forms/ as it is now."""
-    stored = _version_forms(version_id) if version_id else {}
-    if name in stored:
-        return _checked(json.dumps(stored[name], sort_keys=True))
+    stored = _stored_form(db.engine.url.render_as_string(), version_id, name) if version_id else None
+    if stored is not None:
+        return stored
     folder = Path(current_app.config["FORMS_DIR"]).resolve()
     path = (folder / name).resolve()
     if path.parent != folder or not path.is_file():
@@ -68,8 +68,12 @@ def _checked(text: str) -> dict:
     return schema
 
 
-def _version_forms(version_id: int) -> dict:
-    return db.session.scalar(select(ProcessVersion.forms).where(ProcessVersion.id == version_id)) or {}
+@lru_cache(maxsize=512)
+def _stored_form(database: str, version_id: int, name: str) -> dict | None:
+    """A form as a deployed version stored it (``None``: it has none of that name), read once per process:
+    a version's forms never change. (``database``: another database's version of that id is another one.)"""
+    stored = db.session.scalar(select(ProcessVersion.forms).where(ProcessVersion.id == version_id)) or {}
+    return _checked(json.dumps(stored[name], sort_keys=True)) if name in stored else None
 
 
 def _version_of(task: HumanTask) -> int | None:
