@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import HumanTask, WorkflowInstance
 from app.services.cases import timer_service, workflow_service
 from app.services.processes import process_service
-from app.workflow.sandbox import RestrictedEnvironment, is_bounded, render_template
+from app.workflow.sandbox import RestrictedEnvironment, is_bounded, is_bounded_template, render_template
 from app.workflow.sandbox_process import ScriptBudgetExceeded, ScriptValueError
 from tests.conftest import user
 from tests.drawing import drawn
@@ -60,6 +60,26 @@ def test_expressions_and_instructions_have_the_same_budget():
 def test_only_expressions_bounded_by_their_data_skip_the_evaluator(expression, bounded):
     """No arithmetic, no call, no loop, no formatting: nothing in them can outgrow the data they read."""
     assert is_bounded(expression) is bounded
+
+
+@pytest.mark.parametrize("source, bounded", [
+    ("Reporte {{ ticket.number }}: el área respondió «{{ answer }}».", True),
+    ("{{ ticket['customer_name'] }}", True),
+    ("Sin valores", True),
+    ("{{ 'a' * 10**10 }}", False),
+    ("{{ answer|upper }}", False),
+    ("{% for x in items %}{{ x }}{% endfor %}", False),
+    ("{{ range(10)|list }}", False),
+    ("{{ ticket.number", False),
+])
+def test_only_instructions_bounded_by_their_data_skip_the_evaluator(source, bounded):
+    assert is_bounded_template(source) is bounded
+
+
+def test_bounded_instructions_render_like_the_evaluator():
+    data = {"ticket": {"number": "Q-1"}, "answer": "sí"}
+    assert render_template("{{ ticket.number }}: «{{ answer }}»{{ missing }}{{ ticket.__class__ }}.", data) \
+        == "Q-1: «sí»."
 
 
 def test_bounded_expressions_answer_like_the_evaluator():
