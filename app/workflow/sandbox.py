@@ -119,9 +119,10 @@ def template(source: str):
     return _JINJA.from_string(source)
 
 
-# Likewise a template made only of text and values read from the data (``{{ ticket.number }}``, no filter,
-# call, loop or arithmetic) is rendered here.
-_BOUNDED_TEMPLATE_NODES = (nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Const)
+# Likewise a template made only of text, values read from the data, comparisons and ``if`` (no filter, call,
+# loop or arithmetic) is rendered here.
+_BOUNDED_TEMPLATE_NODES = (nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr, nodes.Getitem, nodes.Const,
+                           nodes.If, nodes.CondExpr, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not)
 
 
 @lru_cache(maxsize=256)

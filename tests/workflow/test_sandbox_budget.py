@@ -66,6 +66,8 @@ def test_only_expressions_bounded_by_their_data_skip_the_evaluator(expression, b
     ("Reporte {{ ticket.number }}: el área respondió «{{ answer }}».", True),
     ("{{ ticket['customer_name'] }}", True),
     ("Sin valores", True),
+    ("{% if outcome == 'remota' %}{{ actions_remote }}{% else %}{{ address or 'sin domicilio' }}{% endif %}", True),
+    ("{{ 'sí' if solved and not reopened else 'no' }}", True),
     ("{{ 'a' * 10**10 }}", False),
     ("{{ answer|upper }}", False),
     ("{% for x in items %}{{ x }}{% endfor %}", False),
@@ -80,6 +82,7 @@ def test_bounded_instructions_render_like_the_evaluator():
     data = {"ticket": {"number": "Q-1"}, "answer": "sí"}
     assert render_template("{{ ticket.number }}: «{{ answer }}»{{ missing }}{{ ticket.__class__ }}.", data) \
         == "Q-1: «sí»."
+    assert render_template("{% if answer == 'sí' %}{{ ticket.number or 'x' }}{% endif %}", data) == "Q-1"
 
 
 def test_bounded_expressions_answer_like_the_evaluator():
