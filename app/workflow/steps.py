@@ -41,7 +41,7 @@ def record(instance, ticket, done: list, previous_trace: list[str], actor) -> No
 
 def _insert_steps(instance, ticket, activities, ready, start, actor) -> None:
     now = clock.now()
-    db.session.execute(insert(ProcessStep), [
+    db.session.execute(insert(ProcessStep.__table__), [  # the table's: a plain executemany, no ORM bulk insert
         {"ticket_id": ticket.id, "instance_id": instance.id, "process_version_id": instance.process_version_id,
          "element_id": t.task_spec.bpmn_id[:80], "activity": (t.task_spec.bpmn_name or t.task_spec.bpmn_id)[:200],
          "element_type": type(t.task_spec).__name__, "lane": t.task_spec.lane,
