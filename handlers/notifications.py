@@ -87,13 +87,13 @@ def email_staff(ticket: Ticket, users: list[User], template: str, **context) -> 
 
 
 def on_ticket_opened(ticket: Ticket, **_kw) -> None:
-    status = CaseStatus.of(ticket.kind, ticket.status)
+    status = CaseStatus.info(ticket.kind, ticket.status)
     update_customer(ticket, [f"{ticket.kind}/ticket_received.txt", "ticket_received.txt"],
                     label=status.customer_label if status else ticket.status)
 
 
 def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
-    status = CaseStatus.of(ticket.kind, new)
+    status = CaseStatus.info(ticket.kind, new)
     if public and status.notify_customer and old != new and wants_mail(ticket):
         update_customer(ticket, [f"{ticket.kind}/status_{new}.txt", f"{ticket.kind}/status_changed.txt",
                                  f"status_{new}.txt", "status_changed.txt"],

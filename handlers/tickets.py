@@ -17,7 +17,7 @@ from handlers.registry import HandlerContext, service_task
 def change_status(ticket: Ticket, status: str, note: str = "", *, note_on_timeline: bool = True) -> None:
     """Move ``ticket`` to ``status``, one of its kind's statuses; the customer is told if it is public.
     ``note_on_timeline`` False: the note has its own timeline line (a question to the customer)."""
-    row = CaseStatus.of(ticket.kind, status)
+    row = CaseStatus.info(ticket.kind, status)
     if row is None:
         raise ValueError(f"the kind {ticket.kind!r} has no status {status!r}")
     old, now = ticket.status, clock.now()

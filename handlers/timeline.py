@@ -27,7 +27,7 @@ def add_event(ticket: Ticket, kind: str, message: str, *, public: bool = False, 
 
 
 def on_opened(ticket: Ticket, *, actor: User | None = None, **_kw) -> None:
-    kind = CaseKind.of(ticket.kind)
+    kind = CaseKind.info(ticket.kind)
     add_event(ticket, "opened", _("%(kind)s received by %(channel)s.", kind=kind.label if kind else ticket.kind,
                                   channel=CHANNEL_LABELS.get(ticket.channel, ticket.channel)),
               public=True, actor=actor)
@@ -44,7 +44,7 @@ def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: 
 
 
 def _label(ticket: Ticket, code: str) -> str:
-    row = CaseStatus.of(ticket.kind, code)
+    row = CaseStatus.info(ticket.kind, code)
     return row.label if row else code
 
 
