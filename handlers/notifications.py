@@ -16,6 +16,7 @@ from app import signals
 from app.extensions import db
 from app.models import CaseStatus, CustomerAccount, OutboxMessage, Team, Ticket, User
 from handlers import mail, outbox
+from handlers.rows import related
 
 
 def connect() -> None:
@@ -28,14 +29,14 @@ def connect() -> None:
 
 
 def customer_address(ticket: Ticket) -> str:
-    return ticket.contact_email or ticket.customer.email
+    return ticket.contact_email or related(ticket, "customer").email
 
 
 def email_customer(ticket: Ticket, templates: list[str], **context) -> None:
     address = customer_address(ticket)
     if not address:
         return
-    subject, body = mail.render(templates, ticket=ticket, customer=ticket.customer, **context)
+    subject, body = mail.render(templates, ticket=ticket, customer=related(ticket, "customer"), **context)
     outbox.queue("email", ticket=ticket, recipient=address, subject=subject, body=body)
 
 
@@ -58,9 +59,9 @@ def update_customer(ticket: Ticket, templates: list[str], *, label: str, **conte
         return
     queued = outbox.transaction_scope().setdefault("customer_updates", {})
     update = _Update(mail.resolve(templates), label, context)
-    key = (ticket.id, address.lower())
+    key, customer = (ticket.id, address.lower()), related(ticket, "customer")
     if key not in queued:
-        subject, body = mail.render([update.template], ticket=ticket, customer=ticket.customer, **context)
+        subject, body = mail.render([update.template], ticket=ticket, customer=customer, **context)
         queued[key] = (outbox.queue("email", ticket=ticket, recipient=address, subject=subject, body=body), [update])
         return
     message, updates = queued[key]
@@ -68,8 +69,8 @@ def update_customer(ticket: Ticket, templates: list[str], *, label: str, **conte
     primary = next((u for u in updates if u.own), updates[-1])
     trail = [{"label": u.label, "note": u.context.get("note"), "notice": u.context.get("notice_body")}
              for u in updates if u is not primary]
-    message.subject, message.body = mail.render([primary.template], ticket=ticket, customer=ticket.customer,
-                                                trail=trail, **primary.context)
+    message.subject, message.body = mail.render([primary.template], ticket=ticket, customer=customer, trail=trail,
+                                                **primary.context)
 
 
 def queued_update(ticket: Ticket, address: str) -> OutboxMessage | None:
@@ -119,7 +120,8 @@ def on_ticket_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
 
 def supervisors_of(ticket: Ticket) -> list[User]:
     """The active supervisors of the ticket's team (all of them while it has none)."""
-    return [u for u in _supervisors() if ticket.team is None or ticket.team.code in u.team_codes]
+    team = related(ticket, "team")
+    return [u for u in _supervisors() if team is None or team.code in u.team_codes]
 
 
 def _supervisors() -> list[User]:

@@ -5,6 +5,7 @@ from app import signals
 from app.extensions import db
 from app.i18n import _
 from app.models import CHANNEL_LABELS, CaseKind, CaseStatus, HumanTask, Team, Ticket, TicketEvent, User
+from handlers.rows import related
 
 
 def connect() -> None:
@@ -69,7 +70,7 @@ def on_task_completed(ticket: Ticket, *, task: HumanTask, actor: User | None, on
                     actor=actor.full_name, customer=on_behalf_of)
     else:
         message = _("%(task)s completed by %(actor)s.", task=task.title,
-                    actor=actor.full_name if actor else ticket.customer.name)
+                    actor=actor.full_name if actor else related(ticket, "customer").name)
     add_event(ticket, "task_completed", message, actor=actor, on_behalf_of=on_behalf_of,
               data={"task": task.task_name, "task_id": task.id})
 

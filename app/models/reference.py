@@ -44,6 +44,7 @@ event.listen(ReferenceVersion.__table__, "after_create",
 
 # (stamp, values) of this process, replaced as a whole when a newer stamp is seen (threads share it).
 _shared: tuple[int, dict] = (-1, {})
+_STAMP = select(ReferenceVersion.__table__.c.version).where(ReferenceVersion.__table__.c.id == 1)
 _VALUES = "reference_values"  # session.info: the values this transaction may use
 _WROTE = "reference_written"  # session.info: this transaction wrote reference rows
 
@@ -68,8 +69,7 @@ def cached(key: tuple, load: Callable[[], T]) -> T:
 
 def _values_for(session: Session) -> dict:
     global _shared
-    with session.no_autoflush:
-        stamp = session.scalar(select(ReferenceVersion.version).where(ReferenceVersion.id == 1))
+    stamp = session.connection().execute(_STAMP).scalar()  # Core: no autoflush, no ORM round trip
     if stamp is None:  # the row is missing: nothing can be trusted across transactions
         return {}
     current, values = _shared
