@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import signals
 from app.extensions import db
-from app.models import CaseStatus, CustomerAccount, OutboxMessage, Team, Ticket, User
+from app.models import CaseStatus, Customer, CustomerAccount, OutboxMessage, Team, Ticket, User
 from handlers import mail, outbox
 from handlers.rows import related
 
@@ -101,12 +101,22 @@ def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: 
                         label=status.customer_label, status=status, note=note)
 
 
+# The customer's row comes with his preference: the mail reads it next (no second SELECT for ticket.customer).
+_PREFERENCE = (select(Customer, CustomerAccount.notify_by)
+               .outerjoin(CustomerAccount, (CustomerAccount.customer_id == Customer.id)
+                          & CustomerAccount.verified_at.is_not(None))
+               .where(Customer.id == bindparam("customer_id")))
+
+
 def wants_mail(ticket: Ticket) -> bool:
-    """Unless the customer chose to follow his tickets in the portal only (his verified account says so)."""
-    with db.session.no_autoflush:
-        notify_by = db.session.scalar(select(CustomerAccount.notify_by).where(
-            CustomerAccount.customer_id == ticket.customer_id, CustomerAccount.verified_at.is_not(None)))
-    return notify_by != "portal"
+    """Unless the customer chose to follow his tickets in the portal only (his verified account says so).
+    Read once per transaction; the customer's row is held with it, so the session keeps it for the mail."""
+    preferences = outbox.transaction_scope().setdefault("mail_preference", {})
+    if ticket.customer_id not in preferences:
+        with db.session.no_autoflush:
+            customer, notify_by = db.session.execute(_PREFERENCE, {"customer_id": ticket.customer_id}).one()
+        preferences[ticket.customer_id] = (customer, notify_by != "portal")
+    return preferences[ticket.customer_id][1]
 
 
 def on_ticket_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_kw) -> None:
