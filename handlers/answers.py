@@ -12,6 +12,7 @@ from app.i18n import _, _l
 from app.models import Ticket, TicketAnswer, TicketEvent, User
 from handlers import timeline
 from handlers.registry import HandlerContext, current_context, service_task
+from handlers.rows import related
 from handlers.tickets import change_status
 
 # A change into one of these statuses tells the customer the area's answer (its note is the text).
@@ -57,7 +58,7 @@ def on_status_changed(ticket: Ticket, *, new: str, note: str, **_kw) -> None:
         ctx = current_context.get()
         actor = ctx.actor if ctx else None
         if source == "resolution":
-            actor = ticket.assignee or actor
+            actor = related(ticket, "assignee") or actor
         record(ticket, source, note, actor=actor, reason=note if source == "rejection" else "")
 
 
@@ -66,4 +67,4 @@ def on_closed(ticket: Ticket, **_kw) -> None:
     solution = (ticket.report or {}).get("solution") or ""
     latest = newest(ticket)
     if solution and (latest is None or latest.text != solution):
-        record(ticket, "resolution", solution, actor=ticket.assignee)
+        record(ticket, "resolution", solution, actor=related(ticket, "assignee"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from sqlalchemy import insert
+
 from app import clock
 from app.extensions import db
 from app.i18n import _l
@@ -24,11 +26,12 @@ class CrmPort(Protocol):
 
 class BuiltinCrm:
     def record(self, ticket: Ticket, kind: str, summary: str) -> str:
-        interaction = CustomerInteraction(customer_id=ticket.customer_id, ticket_id=ticket.id, kind=kind,
-                                          summary=summary)
-        db.session.add(interaction)
-        db.session.flush()
-        return f"INT-{interaction.id}"
+        # One INSERT for the id the step returns; flushing an ORM row for it would write the step's other
+        # pending changes first. Nothing reads the row back in this transaction.
+        with db.session.no_autoflush:
+            interaction_id = db.session.scalar(insert(CustomerInteraction).returning(CustomerInteraction.id), {
+                "customer_id": ticket.customer_id, "ticket_id": ticket.id, "kind": kind, "summary": summary})
+        return f"INT-{interaction_id}"
 
 
 class HttpCrm:

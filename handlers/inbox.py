@@ -9,6 +9,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import HumanTask, Notification, Ticket, TicketEvent, User
 from handlers import notifications
+from handlers.rows import related
 
 
 def connect() -> None:
@@ -40,8 +41,9 @@ def on_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
 
 
 def on_sla_warning(ticket: Ticket, **_kw) -> None:
-    if ticket.assignee is not None:
-        notify(ticket.assignee, "sla_warning", _("The SLA of ticket %(number)s is about to expire.",
+    assignee = related(ticket, "assignee")
+    if assignee is not None:
+        notify(assignee, "sla_warning", _("The SLA of ticket %(number)s is about to expire.",
                                                  number=ticket.number), ticket=ticket)
 
 
@@ -59,8 +61,9 @@ def on_task_completed(ticket: Ticket, *, task: HumanTask, on_behalf_of: str | No
 
 
 def _tell_assignee(ticket: Ticket, message: str) -> None:
-    if ticket.assignee is not None:
-        notify(ticket.assignee, "customer_replied", message, ticket=ticket)
+    assignee = related(ticket, "assignee")
+    if assignee is not None:
+        notify(assignee, "customer_replied", message, ticket=ticket)
 
 
 def on_customer_wrote(ticket: Ticket, *, event: TicketEvent, answered: bool, **_kw) -> None:

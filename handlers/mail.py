@@ -44,11 +44,17 @@ def resolve(names: list[str]) -> str:
 
 
 def _select(names: list[str]):
-    locale = current_locale()
+    return _environment().get_template(_first_existing(current_locale(), tuple(names)))
+
+
+@lru_cache(maxsize=512)
+def _first_existing(locale: str, names: tuple[str, ...]) -> str:
+    """Which of ``names`` exists, looked up once per process: a name missing costs a file lookup and an
+    exception each time, and a status mail tries up to four. A template added later needs a restart."""
     try:
-        return _environment().select_template([f"{locale}/{name}" for name in names])
+        return _environment().select_template([f"{locale}/{name}" for name in names]).name
     except TemplateNotFound:
-        raise LookupError(f"no mail template among {names}") from None
+        raise LookupError(f"no mail template among {list(names)}") from None
 
 
 def render(names: list[str], **context) -> tuple[str, str]:

@@ -78,7 +78,7 @@ def template_context(ticket: Ticket, data: dict | None = None) -> dict:
     """What a notice's subject and body see: the ticket's snapshot (the same ``ticket`` every expression of
     the diagram reads), the wording the customer reads of its kind and status, its link in the área de
     cliente, and the ``data`` the task passes."""
-    kind, status = CaseKind.of(ticket.kind), CaseStatus.of(ticket.kind, ticket.status)
+    kind, status = CaseKind.info(ticket.kind), CaseStatus.info(ticket.kind, ticket.status)
     return {"ticket": ticket.snapshot(), "kind_label": kind.label if kind else ticket.kind,
             "status_label": status.customer_label if status else ticket.status,
             "ticket_url": brand.ticket_url(ticket.number), "data": dict(data or {})}

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import signals
 from app.extensions import db
-from app.models import CaseStatus, CustomerAccount, OutboxMessage, Team, Ticket, User
+from app.models import CaseStatus, Customer, CustomerAccount, OutboxMessage, Team, Ticket, User
 from handlers import mail, outbox
+from handlers.rows import related
 
 
 def connect() -> None:
@@ -28,14 +29,14 @@ def connect() -> None:
 
 
 def customer_address(ticket: Ticket) -> str:
-    return ticket.contact_email or ticket.customer.email
+    return ticket.contact_email or related(ticket, "customer").email
 
 
 def email_customer(ticket: Ticket, templates: list[str], **context) -> None:
     address = customer_address(ticket)
     if not address:
         return
-    subject, body = mail.render(templates, ticket=ticket, customer=ticket.customer, **context)
+    subject, body = mail.render(templates, ticket=ticket, customer=related(ticket, "customer"), **context)
     outbox.queue("email", ticket=ticket, recipient=address, subject=subject, body=body)
 
 
@@ -58,9 +59,9 @@ def update_customer(ticket: Ticket, templates: list[str], *, label: str, **conte
         return
     queued = outbox.transaction_scope().setdefault("customer_updates", {})
     update = _Update(mail.resolve(templates), label, context)
-    key = (ticket.id, address.lower())
+    key, customer = (ticket.id, address.lower()), related(ticket, "customer")
     if key not in queued:
-        subject, body = mail.render([update.template], ticket=ticket, customer=ticket.customer, **context)
+        subject, body = mail.render([update.template], ticket=ticket, customer=customer, **context)
         queued[key] = (outbox.queue("email", ticket=ticket, recipient=address, subject=subject, body=body), [update])
         return
     message, updates = queued[key]
@@ -68,8 +69,8 @@ def update_customer(ticket: Ticket, templates: list[str], *, label: str, **conte
     primary = next((u for u in updates if u.own), updates[-1])
     trail = [{"label": u.label, "note": u.context.get("note"), "notice": u.context.get("notice_body")}
              for u in updates if u is not primary]
-    message.subject, message.body = mail.render([primary.template], ticket=ticket, customer=ticket.customer,
-                                                trail=trail, **primary.context)
+    message.subject, message.body = mail.render([primary.template], ticket=ticket, customer=customer, trail=trail,
+                                                **primary.context)
 
 
 def queued_update(ticket: Ticket, address: str) -> OutboxMessage | None:
@@ -87,25 +88,35 @@ def email_staff(ticket: Ticket, users: list[User], template: str, **context) -> 
 
 
 def on_ticket_opened(ticket: Ticket, **_kw) -> None:
-    status = CaseStatus.of(ticket.kind, ticket.status)
+    status = CaseStatus.info(ticket.kind, ticket.status)
     update_customer(ticket, [f"{ticket.kind}/ticket_received.txt", "ticket_received.txt"],
                     label=status.customer_label if status else ticket.status)
 
 
 def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: bool, **_kw) -> None:
-    status = CaseStatus.of(ticket.kind, new)
+    status = CaseStatus.info(ticket.kind, new)
     if public and status.notify_customer and old != new and wants_mail(ticket):
         update_customer(ticket, [f"{ticket.kind}/status_{new}.txt", f"{ticket.kind}/status_changed.txt",
                                  f"status_{new}.txt", "status_changed.txt"],
                         label=status.customer_label, status=status, note=note)
 
 
+# The customer's row comes with his preference: the mail reads it next (no second SELECT for ticket.customer).
+_PREFERENCE = (select(Customer, CustomerAccount.notify_by)
+               .outerjoin(CustomerAccount, (CustomerAccount.customer_id == Customer.id)
+                          & CustomerAccount.verified_at.is_not(None))
+               .where(Customer.id == bindparam("customer_id")))
+
+
 def wants_mail(ticket: Ticket) -> bool:
-    """Unless the customer chose to follow his tickets in the portal only (his verified account says so)."""
-    with db.session.no_autoflush:
-        notify_by = db.session.scalar(select(CustomerAccount.notify_by).where(
-            CustomerAccount.customer_id == ticket.customer_id, CustomerAccount.verified_at.is_not(None)))
-    return notify_by != "portal"
+    """Unless the customer chose to follow his tickets in the portal only (his verified account says so).
+    Read once per transaction; the customer's row is held with it, so the session keeps it for the mail."""
+    preferences = outbox.transaction_scope().setdefault("mail_preference", {})
+    if ticket.customer_id not in preferences:
+        with db.session.no_autoflush:
+            customer, notify_by = db.session.execute(_PREFERENCE, {"customer_id": ticket.customer_id}).one()
+        preferences[ticket.customer_id] = (customer, notify_by != "portal")
+    return preferences[ticket.customer_id][1]
 
 
 def on_ticket_assigned(ticket: Ticket, *, team: Team, assignee: User | None, **_kw) -> None:
@@ -119,7 +130,8 @@ def on_ticket_escalated(ticket: Ticket, *, reason: str, **_kw) -> None:
 
 def supervisors_of(ticket: Ticket) -> list[User]:
     """The active supervisors of the ticket's team (all of them while it has none)."""
-    return [u for u in _supervisors() if ticket.team is None or ticket.team.code in u.team_codes]
+    team = related(ticket, "team")
+    return [u for u in _supervisors() if team is None or team.code in u.team_codes]
 
 
 def _supervisors() -> list[User]:

@@ -12,12 +12,13 @@ from app.i18n import _l
 from app.models import CaseStatus, Category, Team, Ticket, User
 from handlers import timeline
 from handlers.registry import HandlerContext, service_task
+from handlers.rows import related
 
 
 def change_status(ticket: Ticket, status: str, note: str = "", *, note_on_timeline: bool = True) -> None:
     """Move ``ticket`` to ``status``, one of its kind's statuses; the customer is told if it is public.
     ``note_on_timeline`` False: the note has its own timeline line (a question to the customer)."""
-    row = CaseStatus.of(ticket.kind, status)
+    row = CaseStatus.info(ticket.kind, status)
     if row is None:
         raise ValueError(f"the kind {ticket.kind!r} has no status {status!r}")
     old, now = ticket.status, clock.now()
@@ -160,13 +161,14 @@ def close(ctx: HandlerContext, nature: str = "", actions=None, solution: str = "
     now = clock.now()
     ticket.survey_score, ticket.survey_comment = survey_score, survey_comment
     ticket.closed_at = now
+    team, assignee = related(ticket, "team"), related(ticket, "assignee")
     ticket.report = {
         "nature": nature or ticket.category,
         "actions": [a for a in (actions if isinstance(actions, list) else [actions]) if a],
         "solution": solution,
         "priority": ticket.priority,
-        "team": ticket.team.code if ticket.team else None,
-        "technician": ticket.assignee.username if ticket.assignee else None,
+        "team": team.code if team else None,
+        "technician": assignee.username if assignee else None,
         "rounds": ticket.round,
         "escalated": ticket.escalated_at is not None,
         "resolution_hours": _hours(ticket.reported_at, ticket.resolved_at or now),

@@ -5,6 +5,7 @@ from app import signals
 from app.extensions import db
 from app.i18n import _
 from app.models import CHANNEL_LABELS, CaseKind, CaseStatus, HumanTask, Team, Ticket, TicketEvent, User
+from handlers.rows import related
 
 
 def connect() -> None:
@@ -27,7 +28,7 @@ def add_event(ticket: Ticket, kind: str, message: str, *, public: bool = False, 
 
 
 def on_opened(ticket: Ticket, *, actor: User | None = None, **_kw) -> None:
-    kind = CaseKind.of(ticket.kind)
+    kind = CaseKind.info(ticket.kind)
     add_event(ticket, "opened", _("%(kind)s received by %(channel)s.", kind=kind.label if kind else ticket.kind,
                                   channel=CHANNEL_LABELS.get(ticket.channel, ticket.channel)),
               public=True, actor=actor)
@@ -44,7 +45,7 @@ def on_status_changed(ticket: Ticket, *, old: str, new: str, note: str, public: 
 
 
 def _label(ticket: Ticket, code: str) -> str:
-    row = CaseStatus.of(ticket.kind, code)
+    row = CaseStatus.info(ticket.kind, code)
     return row.label if row else code
 
 
@@ -69,7 +70,7 @@ def on_task_completed(ticket: Ticket, *, task: HumanTask, actor: User | None, on
                     actor=actor.full_name, customer=on_behalf_of)
     else:
         message = _("%(task)s completed by %(actor)s.", task=task.title,
-                    actor=actor.full_name if actor else ticket.customer.name)
+                    actor=actor.full_name if actor else related(ticket, "customer").name)
     add_event(ticket, "task_completed", message, actor=actor, on_behalf_of=on_behalf_of,
               data={"task": task.task_name, "task_id": task.id})
 

@@ -12,7 +12,7 @@ import holidays
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import BusinessCalendar
+from app.models import BusinessCalendar, BusinessHours, CalendarDayOff, reference
 
 LOCAL_TZ = ZoneInfo("America/Mexico_City")
 
@@ -71,13 +71,24 @@ def holiday_name(day: date) -> str | None:
 
 
 def load(code: str) -> Calendar:
-    """The calendar named ``code`` as stored (an admin's edits count from the next computation on)."""
-    row = db.session.scalar(select(BusinessCalendar).where(BusinessCalendar.code == code))
-    if row is None:
+    """The calendar named ``code`` as stored, kept across transactions until an admin edits a calendar
+    (app/models/reference.py)."""
+    calendar = reference.cached(("business_calendar", code), lambda: _read(code))
+    if calendar is None:
         raise LookupError(f"the business calendar {code!r} named by the SLA targets does not exist")
+    return calendar
+
+
+def _read(code: str) -> Calendar | None:
+    row = db.session.execute(select(BusinessCalendar.id, BusinessCalendar.official_holidays)
+                             .where(BusinessCalendar.code == code)).first()
+    if row is None:
+        return None
     windows: dict[int, list[tuple[int, int]]] = {}
-    for hours in row.hours:
-        windows.setdefault(hours.weekday, []).append((hours.start_minute, hours.end_minute))
-    return Calendar(code=row.code, windows={day: tuple(sorted(w)) for day, w in windows.items()},
-                    official_holidays=row.official_holidays,
-                    days_off=frozenset(day_off.day for day_off in row.days_off))
+    for weekday, start, end in db.session.execute(
+            select(BusinessHours.weekday, BusinessHours.start_minute, BusinessHours.end_minute)
+            .where(BusinessHours.calendar_id == row.id)):
+        windows.setdefault(weekday, []).append((start, end))
+    days_off = db.session.scalars(select(CalendarDayOff.day).where(CalendarDayOff.calendar_id == row.id))
+    return Calendar(code=code, windows={day: tuple(sorted(w)) for day, w in windows.items()},
+                    official_holidays=row.official_holidays, days_off=frozenset(days_off))

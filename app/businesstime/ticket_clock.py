@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.businesstime import calendar as calendars
 from app.businesstime.arithmetic import add_business_time, business_time_between
 from app.extensions import db
-from app.models import SlaPauseStatus, Ticket
+from app.models import SlaPauseStatus, Ticket, reference
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,10 @@ def apply_targets(ticket: Ticket, targets: Targets) -> None:
     ticket.estimated_resolution_at = ticket.sla_due_at
 
 
-def pausing_statuses() -> set[str]:
-    with db.session.no_autoflush:  # configuration rows: the ticket's pending changes need not be written first
-        return set(db.session.scalars(select(SlaPauseStatus.status_code)))
+def pausing_statuses() -> frozenset[str]:
+    """Kept across transactions until an admin edits them (app/models/reference.py)."""
+    return reference.cached(("sla_pause_status",), lambda: frozenset(
+        db.session.scalars(select(SlaPauseStatus.status_code))))
 
 
 def on_status_change(ticket: Ticket, old: str, new: str, now: datetime) -> None:

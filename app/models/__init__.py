@@ -25,6 +25,7 @@ from app.models.outbox import OutboxMessage
 from app.models.people import ROLES, ApiToken, Customer, CustomerInteraction, Team, User, team_members
 from app.models.process import HumanTask, ProcessVersion, WorkflowInstance
 from app.models.process_log import ProcessStep
+from app.models.reference import ReferenceVersion
 from app.models.review import DECISIONS, RecurringProblem, ReviewRun, recurring_problem_ticket
 from app.models.submission import Submission
 from app.models.task_index import ix_human_task_open_priority  # noqa: F401
@@ -47,6 +48,7 @@ __all__ = [
     "ClaimReason", "DOCUMENT_TYPES", "ServiceChangeOrder", "ServiceChangeOrderType",
     "SavedTicketFilter",
     "ProcessStep",
+    "ReferenceVersion",
     "COST_UNITS", "CostRate",
     "DECISIONS", "RecurringProblem", "ReviewRun", "recurring_problem_ticket",
     "NoticeTemplate", "NoticeTemplateVersion", "WebhookEndpoint",

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, event, exists, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Row, String, exists, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
 from app.i18n import _l
+from app.models import reference
 from app.models.people import Team
 from app.models.types import UTCDateTime
 
@@ -26,28 +27,6 @@ CHANNEL_LABELS = {
 CHANNELS = tuple(CHANNEL_LABELS)
 # Codes as the analysts write them in the DMN tables.
 PRIORITIES = ("alta", "media", "baja")
-
-
-# Kinds and statuses are looked up by key many times per transaction (every status change, timeline line and
-# notification). The session's identity map holds rows weakly, so an unreferenced row is gone by the next
-# lookup and read again: the rows looked up are held here until the transaction ends (expired at commit as
-# usual, so a later transaction reads them afresh).
-HELD = "reference_rows"
-
-
-def _get_held(cls, key):
-    held = db.session.info.setdefault(HELD, {})
-    row = held.get((cls, key))
-    if row is None:
-        with db.session.no_autoflush:
-            row = held[(cls, key)] = db.session.get(cls, key)
-    return row
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _release_held(session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(HELD, None)
 
 
 class CaseKind(db.Model):
@@ -67,7 +46,16 @@ class CaseKind(db.Model):
 
     @classmethod
     def of(cls, code: str | None) -> CaseKind | None:
-        return _get_held(cls, code) if code else None
+        """The row, to edit (``info`` to read)."""
+        return db.session.get(cls, code) if code else None
+
+    @classmethod
+    def info(cls, code: str | None) -> Row | None:
+        """The kind's columns as an immutable row, kept across transactions (app/models/reference.py)."""
+        if not code:
+            return None
+        return reference.cached((cls.__tablename__, code), lambda: db.session.execute(
+            select(cls.__table__).where(cls.code == code)).first())
 
 
 class CaseStatus(db.Model):
@@ -89,7 +77,14 @@ class CaseStatus(db.Model):
 
     @classmethod
     def of(cls, kind_code: str, code: str) -> CaseStatus | None:
-        return _get_held(cls, (kind_code, code))
+        """The row, to edit (``info`` to read)."""
+        return db.session.get(cls, (kind_code, code))
+
+    @classmethod
+    def info(cls, kind_code: str, code: str) -> Row | None:
+        """The status's columns as an immutable row, kept across transactions (app/models/reference.py)."""
+        return reference.cached((cls.__tablename__, kind_code, code), lambda: db.session.execute(
+            select(cls.__table__).where(cls.kind_code == kind_code, cls.code == code)).first())
 
     @classmethod
     def is_open(cls, kind_column, status_column):

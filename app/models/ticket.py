@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Row, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -88,13 +88,13 @@ class Ticket(db.Model):
         order_by="HumanTask.created_at", viewonly=True)
 
     @property
-    def kind_info(self) -> CaseKind | None:
-        return CaseKind.of(self.kind)
+    def kind_info(self) -> Row | None:
+        return CaseKind.info(self.kind)
 
     @property
-    def status_info(self) -> CaseStatus | None:
+    def status_info(self) -> Row | None:
         """The row of the ticket's current status in its kind (None for a status the kind lacks)."""
-        return CaseStatus.of(self.kind, self.status)
+        return CaseStatus.info(self.kind, self.status)
 
     @property
     def status_label(self) -> str:

@@ -50,7 +50,7 @@ def _answer_text(event: TicketEvent) -> str:
 def _wording(ticket: Ticket, event: TicketEvent) -> tuple[str, str]:
     data = event.data or {}
     if event.kind == "status_changed" and "note" in data:
-        status = CaseStatus.of(ticket.kind, data.get("new", ""))
+        status = CaseStatus.info(ticket.kind, data.get("new", ""))
         return (status.customer_label if status else data.get("new", "")), data["note"]
     if event.kind == "question":
         return _("%(name)s asks you", name=_staff_name(event)), event.message

@@ -70,7 +70,7 @@ def _check(ticket: Ticket, text: str, files) -> None:
         errors["attachments"] = [_("At most %(n)s files at a time.", n=MAX_FILES)]
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
-    row = CaseStatus.of(ticket.kind, ticket.status)
+    row = CaseStatus.info(ticket.kind, ticket.status)
     if row is not None and row.terminal:
         raise Conflict(_("Ticket %(number)s is closed: open a new report.", number=ticket.number))
 
