@@ -116,6 +116,8 @@ def hold_locked(instance_ids: list[int]) -> list:
     their tickets with team and assignee, a query each for the whole batch; ``load`` then takes each as it
     is instead of reading its row again. Returns the rows: the caller holds them while it fires the batch
     (the session keeps an object only while something refers to it)."""
+    if not instance_ids:
+        return []
     instances = db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.id.in_(instance_ids))
                                    .options(undefer(WorkflowInstance.state))).all()
     tickets = db.session.scalars(select(Ticket).where(Ticket.id.in_({i.ticket_id for i in instances}))
