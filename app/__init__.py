@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
+import time
 import unicodedata
 from pathlib import Path
 
@@ -146,7 +148,7 @@ def _configure_sqlite(app: Flask) -> None:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=15000")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
@@ -159,4 +161,30 @@ def _configure_sqlite(app: Flask) -> None:
         def _on_begin(conn):
             write = writing.get()
             conn.info["deferred"] = not write
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            if write and conn.get_execution_options().get("poll_write_lock"):
+                _begin_polling(conn.connection.driver_connection)
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+def _begin_polling(dbapi_conn, every: float = 0.0005) -> None:
+    """``BEGIN IMMEDIATE`` tried every half millisecond for up to busy_timeout, for a connection opened with the
+    ``poll_write_lock`` execution option. SQLite's own busy handler sleeps up to 100 ms between tries, so a
+    worker waiting for another one that runs short transactions back to back seldom hits the gap between two
+    of them (the timer sweep: app/services/cases/timer_service.py)."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    dbapi_conn.execute("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                dbapi_conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+            time.sleep(every)
+    finally:
+        dbapi_conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

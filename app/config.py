@@ -78,8 +78,8 @@ class Config:
     REVIEW_MIN_TICKETS = int(os.environ.get("REVIEW_MIN_TICKETS", "3"))
     REVIEW_SIMILARITY = float(os.environ.get("REVIEW_SIMILARITY", "0.3"))
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))
-    # The timer sweep fires up to TIMER_BATCH due instances per transaction on PostgreSQL (one commit for
-    # all of them; SQLite fires one per transaction: app/services/cases/timer_service.py says why).
+    # The timer sweep fires up to TIMER_BATCH due instances per transaction (one commit for all of them;
+    # on SQLite the workers take turns between batches: app/services/cases/timer_service.py).
     TIMER_BATCH = int(os.environ.get("TIMER_BATCH", "20"))
 
     # Staff workspace (/staff): a session ends after this idle time or this age, whichever comes first.

@@ -2,6 +2,7 @@
 """Timers falling due at once: N SLA escalations due in the same minute, fired by W worker processes.
 
     python bench/timers.py [--n 10000] [--workers 2] [--database URL_OF_AN_EMPTY_DATABASE]
+    python bench/timers.py --n 500 --profile /tmp/timers.prof   # one sweep in this process under cProfile
 
 One complaint is opened and validated through the services (its diagnosis task carries the SLA boundary
 timer) with the clock two days back, then copied N-1 times row by row (tests/workload.py), so N instances
@@ -13,6 +14,8 @@ Target: all fired within 60 s. Exit status 1 when the target or the exactly-once
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import sys
 import time
 from collections import Counter
@@ -45,15 +48,31 @@ def build(app, n: int) -> None:
 
 
 def fire(database: str, folder: str) -> None:
-    """One worker process: fire whatever is due; print how many and how long the firing itself took."""
+    """One worker process: fire whatever is due; print how many, and the wall and CPU time of the firing."""
     from app import create_app
     from app.services.cases import timer_service
 
     app = create_app(settings(database, folder))
     with app.app_context():
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         fired = timer_service.fire_due_timers()
-        print(f"{fired} {time.perf_counter() - started:.1f}")
+        print(f"{fired} {time.perf_counter() - started:.1f} {time.process_time() - cpu:.1f}")
+
+
+def profile(app, n: int, path: str) -> None:
+    """One sweep in this process under cProfile (no second worker): CPU per escalation, the top printed."""
+    from app.services.cases import timer_service
+
+    with app.app_context():
+        profiler, cpu = cProfile.Profile(), time.process_time()
+        profiler.enable()
+        fired = timer_service.fire_due_timers()
+        profiler.disable()
+        cpu = time.process_time() - cpu
+    profiler.dump_stats(path)
+    print(f"{fired} fired in one process, {cpu / max(fired, 1) * 1000:.1f} ms of CPU each under the profiler; "
+          f"load average {load_average()}")
+    pstats.Stats(path).sort_stats("cumulative").print_stats(30)
 
 
 def check(app, n: int) -> tuple[bool, str]:
@@ -78,6 +97,7 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database", help="an EMPTY database (default: a new SQLite file)")
+    parser.add_argument("--profile", metavar="FILE", help="one sweep in this process under cProfile, into FILE")
     parser.add_argument("--fire", nargs=2, metavar=("DATABASE", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.fire:
@@ -89,9 +109,12 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         build(app, args.n)
         print(f"{args.n} due timers built in {time.perf_counter() - started:.0f} s on {database.split(':')[0]}")
+        if args.profile:
+            profile(app, args.n, args.profile)
+            return 0
         seconds, outputs = run_workers(__file__, ["--fire", database, folder], args.workers)
         ok, summary = check(app, args.n)
-        per_worker = ", ".join(f"{o.split()[0]} in {o.split()[1]} s" for o in outputs)
+        per_worker = ", ".join("{} in {} s ({} s CPU)".format(*o.split()) for o in outputs)
         print(f"fired by {args.workers} workers in {seconds:.1f} s ({args.n / seconds:.0f}/s; {per_worker}); "
               f"load average {load_average()}")
         print(summary)

@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from app import clock, signals
 from app.errors import Conflict, NotFound
@@ -28,6 +28,7 @@ from app.models import HumanTask, ProcessVersion, Ticket, User, WorkflowInstance
 from app.workflow import engine, steps
 from app.workflow.index import sync_index
 from app.workflow.sandbox import render_template
+from handlers.outbox import transaction_scope
 from handlers.registry import HandlerContext, current_context
 
 log = logging.getLogger(__name__)
@@ -156,10 +157,29 @@ def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
     return instance
 
 
+def hold_locked(instance_ids: list[int]) -> list:
+    """Read instances this transaction has already locked (the timer sweep's batch), with their state, and
+    their tickets with team and assignee, a query each for the whole batch; ``load`` then takes each as it
+    is instead of reading its row again. Returns the rows: the caller holds them while it fires the batch
+    (the session keeps an object only while something refers to it)."""
+    if not instance_ids:
+        return []
+    instances = db.session.scalars(select(WorkflowInstance).where(WorkflowInstance.id.in_(instance_ids))
+                                   .options(undefer(WorkflowInstance.state),
+                                            joinedload(WorkflowInstance.process_version, innerjoin=True))).all()
+    tickets = db.session.scalars(select(Ticket).where(Ticket.id.in_({i.ticket_id for i in instances}))
+                                 .options(selectinload(Ticket.team), selectinload(Ticket.assignee))).all()
+    transaction_scope().setdefault(_LOCKED, {}).update((i.id, i) for i in instances)
+    return [*instances, *tickets]
+
+
+_LOCKED = "locked_instances"
+
+
 def load(instance_id: int) -> tuple[WorkflowInstance, object]:
     """Lock the instance row (FOR UPDATE where the database has it) and rebuild its workflow."""
     # Its version comes in the same statement (the advance needs its process id); only the instance is locked.
-    instance = db.session.scalar(
+    instance = transaction_scope().get(_LOCKED, {}).pop(instance_id, None) or db.session.scalar(
         select(WorkflowInstance).where(WorkflowInstance.id == instance_id)
         .options(joinedload(WorkflowInstance.process_version, innerjoin=True))
         .with_for_update(of=WorkflowInstance))

@@ -3,15 +3,16 @@
 Each transaction takes a batch of due instances nobody else holds and fires them all: ``FOR UPDATE SKIP
 LOCKED`` on PostgreSQL (workers fire different batches side by side); on SQLite the transaction begins with
 the write lock (``BEGIN IMMEDIATE``), so choosing and firing a batch is one step no other worker interleaves
-with. Either way a timer fires exactly once (its firing commits with the rest of its batch or not at all),
-and a sweep goes on until nothing is due, however many timers fell due at once. One commit per batch, not
-per instance (on PostgreSQL; SQLite keeps one instance per transaction, see ``_batch_size``). A batch in
-which an instance fails is rolled back and fired again one instance per transaction, so the failing one is
-set apart and the others still fire.
+with, and the workers take turns (see ``_take_turn``). Either way a timer fires exactly once (its firing
+commits with the rest of its batch or not at all), and a sweep goes on until nothing is due, however many
+timers fell due at once. One commit per batch of ``TIMER_BATCH``, not per instance. A batch in which an
+instance fails is rolled back and fired again one instance per transaction, so the failing one is set apart
+and the others still fire.
 """
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import current_app
 from sqlalchemy import select
@@ -33,12 +34,15 @@ def fire_due_timers() -> int:
     so is one still due right after firing: neither may hold back the others or loop this sweep.
     """
     fired, passed_over = 0, set()
-    batch_size = _batch_size()
+    batch_size = current_app.config["TIMER_BATCH"]
+    hand_off = HAND_OFF_SECONDS if db.session.get_bind().dialect.name == "sqlite" else 0
     while True:
         batch = None
         try:
             with transaction():
+                _take_turn()
                 batch = _take_due(passed_over, batch_size)
+                held = runtime.hold_locked(batch)  # noqa: F841 - referenced while the batch fires
                 still_due = [instance_id for instance_id in batch if _fire(instance_id)]
         except Exception:
             if batch is None:
@@ -49,16 +53,21 @@ def fire_due_timers() -> int:
             return fired
         passed_over.update(still_due)  # still due after firing: once per sweep is enough
         fired += len(batch)
+        if hand_off:
+            time.sleep(hand_off)
 
 
-def _batch_size() -> int:
-    """``TIMER_BATCH`` on PostgreSQL. On SQLite one instance per transaction: the write lock is the whole
-    database's, so a batch fires nothing in parallel, and a worker that holds the lock for long transactions
-    back to back starves the other one (its ``BEGIN IMMEDIATE`` polls the lock and seldom hits the gap
-    between two of them, until busy_timeout runs out); a commit there costs no disk flush (WAL, NORMAL)."""
+# On SQLite the write lock is the whole database's: two workers fire nothing in parallel, they take turns. A
+# worker waits for its turn polling the lock every half millisecond (``poll_write_lock``, app/__init__.py)
+# rather than with SQLite's busy handler, which sleeps up to 100 ms between tries and so seldom hits the gap
+# between two batches of the other worker (it starved, and gave up with "database is locked" after
+# busy_timeout); and after each batch a worker leaves the lock free this long, so a waiting one gets it.
+HAND_OFF_SECONDS = 0.002
+
+
+def _take_turn() -> None:
     if db.session.get_bind().dialect.name == "sqlite":
-        return 1
-    return current_app.config["TIMER_BATCH"]
+        db.session.connection(execution_options={"poll_write_lock": True})
 
 
 def _fire(instance_id: int) -> bool:
@@ -75,6 +84,7 @@ def _fire_one_by_one(batch: list[int], passed_over: set[int]) -> int:
     for instance_id in batch:
         try:
             with transaction():
+                _take_turn()
                 if not _take_due(passed_over, 1, only=instance_id):
                     continue
                 if _fire(instance_id):
