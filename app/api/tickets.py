@@ -100,7 +100,7 @@ def get_ticket(number, user):
               schema: TicketSchema
         404: NotFound
     """
-    return TicketSchema.shared().dump(ticket_service.visible_ticket(number, user))
+    return TicketSchema.shared().dump(ticket_service.visible_ticket(number, user, answered=True))
 
 
 @bp.get("/tickets/<number>/events")
