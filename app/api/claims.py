@@ -86,7 +86,8 @@ def list_claims(user):
             application/json:
               schema: ClaimListSchema
     """
-    return ClaimListSchema.shared().dump({"claims": claim_service.list_claims(query_args(ClaimQuerySchema.shared()), user)})
+    claims = claim_service.list_claims(query_args(ClaimQuerySchema.shared()), user)
+    return ClaimListSchema.shared().dump({"claims": claims})
 
 
 @bp.get("/claims/<number>")
