@@ -20,16 +20,16 @@ def settings(database: str, folder: str) -> dict:
             "HUEY_SQLITE_PATH": str(Path(folder) / "huey.sqlite"), "TRUSTED_HOSTS": ["localhost", "127.0.0.1"]}
 
 
-def fresh_app(database: str | None, folder: str):
+def fresh_app(database: str | None, folder: str, **overrides):
     """The app on ``database`` (default: a new SQLite file in ``folder``), migrated, with demo data and
-    processes deployed. ``database`` must be an empty database."""
+    processes deployed. ``database`` must be an empty database; ``overrides`` change settings."""
     from flask_migrate import upgrade
 
     from app import create_app
     from app.services import demo_service
     from app.services.processes import process_service
 
-    app = create_app(settings(database or f"sqlite:///{Path(folder) / 'bench.sqlite'}", folder))
+    app = create_app({**settings(database or f"sqlite:///{Path(folder) / 'bench.sqlite'}", folder), **overrides})
     logging.disable(logging.INFO)  # the migrations' and the handlers' INFO lines
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))

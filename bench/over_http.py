@@ -2,6 +2,7 @@
 """Complaint lifecycles over HTTP, served as ``make run`` serves them (gunicorn with gunicorn.conf.py).
 
     python bench/over_http.py [--clients 1,4,16] [--seconds 20] [--database URL] [--profile DIR]
+    python bench/over_http.py --in-process 30 [--database URL]
 
 Prepares a fresh database (SQLite in a temporary folder, or ``--database``, an empty database: migrations,
 demo staff, processes), starts gunicorn on it with the repository's gunicorn.conf.py (a process per core,
@@ -15,6 +16,10 @@ counted, as it runs in the web process).
 Prints per K: lifecycles/s, request p50/p95/p99, and the server's CPU per lifecycle (user + system time of
 gunicorn's processes from /proc, over the run). With ``--profile DIR`` the server runs gunicorn's sync worker (one
 request at a time per process) under cProfile and writes DIR/worker-<pid>.prof (the figures are then not comparable).
+With ``--in-process N`` no server is started: N lifecycles (after three untimed ones) go through Flask's test client
+in this process, one request at a time, and it prints the CPU time per lifecycle and per kind of request with its
+SQL statements: the request layer and the services without gunicorn, steadier than the server's figures on a
+shared machine (the worker's outbox kick is on, as in the server).
 Targets (issue 14): >= 40 lifecycles/s at 16 clients, p95 < 100 ms, throughput growing from 1 to 4 clients,
 server CPU <= 40 ms per lifecycle. Figures: docs/performance.md.
 """
@@ -26,6 +31,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import statistics
@@ -73,6 +79,54 @@ class Connection:
         if response.status not in (200, 201):
             raise RuntimeError(f"{method} {path}: {response.status} {data[:300]!r}")
         return json.loads(data)
+
+
+class InProcess:
+    """``Connection``'s interface over Flask's test client; CPU time and SQL statements per kind of request."""
+
+    def __init__(self, app, tokens: dict[str, str]):
+        from sqlalchemy import event
+
+        from app.extensions import db
+
+        self.client, self.tokens, self.statements = app.test_client(), tokens, 0
+        self.costs: dict[str, list[tuple[float, int]]] = {}
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_args) -> None:
+        self.statements += 1
+
+    def call(self, method: str, path: str, user: str | None = None, body: dict | None = None) -> dict:
+        headers = {"Host": "localhost"}
+        if user:
+            headers["Authorization"] = f"Bearer {self.tokens[user]}"
+        statements, began = self.statements, time.process_time()
+        response = self.client.open("/api/v1" + path, method=method, json=body, headers=headers)
+        kind = f"{method} {re.sub(r'/[^/]*[0-9][^/]*', '/…', path)}"
+        self.costs.setdefault(kind, []).append(((time.process_time() - began) * 1000, self.statements - statements))
+        if response.status_code not in (200, 201):
+            raise RuntimeError(f"{method} {path}: {response.status_code} {response.data[:300]!r}")
+        return response.get_json()
+
+
+def in_process(app, n: int) -> None:
+    from app.services.demo_service import DEMO_PASSWORD
+
+    conn = InProcess(app, {})
+    conn.tokens = {user: conn.call("POST", "/auth/token", None, {"username": user, "password": DEMO_PASSWORD})["token"]
+                   for user in USERS}
+    for _ in range(3):  # diagrams parsed, caches filled
+        lifecycle(conn)
+    conn.costs.clear()
+    began = time.process_time()
+    for _ in range(n):
+        lifecycle(conn)
+    cpu = (time.process_time() - began) * 1000 / n
+    print(f"{n} lifecycles in process: {cpu:.1f} ms CPU per lifecycle; load average {load_average()}")
+    for kind, costs in conn.costs.items():
+        print(f"  {kind:<28} {len(costs):>5} requests {statistics.mean(c for c, _s in costs):>7.2f} ms CPU "
+              f"{statistics.mean(s for _c, s in costs):>6.1f} statements")
 
 
 def lifecycle(conn: Connection) -> None:
@@ -177,10 +231,14 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--database", help="an empty database URL (default: a fresh SQLite file)")
     parser.add_argument("--profile", help="a folder for the server's cProfile files (sync workers)")
+    parser.add_argument("--in-process", type=int, metavar="N", help="N lifecycles through the test client, no server")
     args = parser.parse_args(argv)
 
     folder = temporary_folder()
     database = args.database or f"sqlite:///{Path(folder.name) / 'bench.sqlite'}"
+    if args.in_process:
+        in_process(fresh_app(database, folder.name, OUTBOX_KICK=True), args.in_process)
+        return 0
     app = fresh_app(database, folder.name)
     with app.app_context():
         from app.extensions import db

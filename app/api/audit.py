@@ -29,4 +29,4 @@ def audit_trail(user):
         403: Forbidden
         422: ValidationFailed
     """
-    return AuditPageSchema().dump(audit_service.search(query_args(AuditQuerySchema()), user))
+    return AuditPageSchema.shared().dump(audit_service.search(query_args(AuditQuerySchema.shared()), user))

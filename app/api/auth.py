@@ -28,5 +28,5 @@ def issue_token():
         429:
           description: Too many attempts from this address; wait and try again.
     """
-    token, row = auth_service.issue_token(**json_body(CredentialsSchema()))
-    return TokenSchema().dump({"token": token, "expires_at": row.expires_at})
+    token, row = auth_service.issue_token(**json_body(CredentialsSchema.shared()))
+    return TokenSchema.shared().dump({"token": token, "expires_at": row.expires_at})

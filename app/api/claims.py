@@ -38,9 +38,9 @@ def list_customer_documents(number, user):
               schema: DocumentListSchema
         404: NotFound
     """
-    flt = query_args(DocumentQuerySchema())
+    flt = query_args(DocumentQuerySchema.shared())
     found = documents.staff_customer_documents(number, flt.get("doc_type"), user)
-    return DocumentListSchema().dump({"documents": found})
+    return DocumentListSchema.shared().dump({"documents": found})
 
 
 @bp.post("/claims")
@@ -64,9 +64,9 @@ def create_claim(user):
               schema: ClaimSchema
         404: NotFound
     """
-    ticket = claim_service.create_claim(json_body(ClaimCreateSchema()), user)
+    ticket = claim_service.create_claim(json_body(ClaimCreateSchema.shared()), user)
     claim = claim_service.get_claim(ticket.number)
-    return ClaimSchema().dump(claim), 201, {"Location": url_for(".get_claim", number=ticket.number)}
+    return ClaimSchema.shared().dump(claim), 201, {"Location": url_for(".get_claim", number=ticket.number)}
 
 
 @bp.get("/claims")
@@ -86,7 +86,8 @@ def list_claims(user):
             application/json:
               schema: ClaimListSchema
     """
-    return ClaimListSchema().dump({"claims": claim_service.list_claims(query_args(ClaimQuerySchema()), user)})
+    claims = claim_service.list_claims(query_args(ClaimQuerySchema.shared()), user)
+    return ClaimListSchema.shared().dump({"claims": claims})
 
 
 @bp.get("/claims/<number>")
@@ -105,7 +106,7 @@ def get_claim(number, user):
               schema: ClaimSchema
         404: NotFound
     """
-    return ClaimSchema().dump(claim_service.staff_claim(number, user))
+    return ClaimSchema.shared().dump(claim_service.staff_claim(number, user))
 
 
 @bp.post("/claims/<number>/lines")
@@ -130,8 +131,8 @@ def add_claim_line(number, user):
         404: NotFound
         409: Conflict
     """
-    claim_service.add_line(number, json_body(LineInputSchema()), user)
-    return ClaimSchema().dump(claim_service.get_claim(number)), 201
+    claim_service.add_line(number, json_body(LineInputSchema.shared()), user)
+    return ClaimSchema.shared().dump(claim_service.get_claim(number)), 201
 
 
 @bp.patch("/claims/<number>/lines/<int:line_id>")
@@ -156,8 +157,8 @@ def update_claim_line(number, line_id, user):
         404: NotFound
         409: Conflict
     """
-    claim_service.update_line(number, line_id, json_body(LineUpdateSchema()), user)
-    return ClaimSchema().dump(claim_service.get_claim(number))
+    claim_service.update_line(number, line_id, json_body(LineUpdateSchema.shared()), user)
+    return ClaimSchema.shared().dump(claim_service.get_claim(number))
 
 
 @bp.post("/claims/<number>/submit")
@@ -182,8 +183,8 @@ def submit_claim_lines(number, user):
         404: NotFound
         409: Conflict
     """
-    claim_service.submit_lines(number, json_body(SubmitSchema()).get("lines"), user)
-    return ClaimSchema().dump(claim_service.get_claim(number))
+    claim_service.submit_lines(number, json_body(SubmitSchema.shared()).get("lines"), user)
+    return ClaimSchema.shared().dump(claim_service.get_claim(number))
 
 
 @bp.post("/claims/<number>/cancel")
@@ -204,7 +205,7 @@ def cancel_claim(number, user):
         409: Conflict
     """
     claim_service.cancel_claim(number, user)
-    return ClaimSchema().dump(claim_service.get_claim(number))
+    return ClaimSchema.shared().dump(claim_service.get_claim(number))
 
 
 @bp.post("/claims/<number>/lines/<int:line_id>/cancel")
@@ -225,4 +226,4 @@ def cancel_claim_line(number, line_id, user):
         409: Conflict
     """
     claim_service.cancel_line(number, line_id, user)
-    return ClaimSchema().dump(claim_service.get_claim(number))
+    return ClaimSchema.shared().dump(claim_service.get_claim(number))

@@ -9,7 +9,7 @@ from app.services.control import process_mining
 
 
 def _query():
-    query_args(LogQuerySchema())  # refuses unknown or malformed arguments with the API's own messages
+    query_args(LogQuerySchema.shared())  # refuses unknown or malformed arguments with the API's own messages
     return process_mining.parse_query(request.args)
 
 
@@ -33,7 +33,7 @@ def compliance_report(user):
         422: ValidationFailed
         503: Unavailable
     """
-    return ConformanceSchema().dump(process_mining.conformance(_query(), user))
+    return ConformanceSchema.shared().dump(process_mining.conformance(_query(), user))
 
 
 @bp.get("/reports/event-log.csv")

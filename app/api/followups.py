@@ -34,8 +34,8 @@ def evaluate_followup(number, user):
         403: Forbidden
         404: NotFound
     """
-    args = query_args(FollowupQuerySchema())
-    return FollowupResultSchema().dump(filing.evaluate(number, args["customer_disagrees"], user))
+    args = query_args(FollowupQuerySchema.shared())
+    return FollowupResultSchema.shared().dump(filing.evaluate(number, args["customer_disagrees"], user))
 
 
 @bp.post("/followups/<number>")
@@ -59,9 +59,9 @@ def act_on_followup(number, user):
         403: Forbidden
         404: NotFound
     """
-    body = json_body(FollowupCallSchema())
+    body = json_body(FollowupCallSchema.shared())
     result = filing.act(number, body["customer_disagrees"], user, channel=body["channel"], comment=body["comment"])
-    return FollowupResultSchema().dump(result)
+    return FollowupResultSchema.shared().dump(result)
 
 
 @bp.get("/followups/subjects")
@@ -78,7 +78,7 @@ def followup_subjects(user):
             application/json:
               schema: FollowupSubjectListSchema
     """
-    return FollowupSubjectListSchema().dump({"subjects": subjects.all_subjects()})
+    return FollowupSubjectListSchema.shared().dump({"subjects": subjects.all_subjects()})
 
 
 @bp.post("/followups/reports")
@@ -105,5 +105,5 @@ def report_followup_subject(user):
               schema: TicketSchema
         403: Forbidden
     """
-    ticket = filing.report(filing.Report(**json_body(FollowupReportSchema())), user)
-    return TicketSchema().dump(ticket), 201, {"Location": url_for(".get_ticket", number=ticket.number)}
+    ticket = filing.report(filing.Report(**json_body(FollowupReportSchema.shared())), user)
+    return TicketSchema.shared().dump(ticket), 201, {"Location": url_for(".get_ticket", number=ticket.number)}

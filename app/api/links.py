@@ -31,9 +31,9 @@ def create_link(number, user):
         409: Conflict
         422: ValidationFailed
     """
-    body = json_body(LinkCreateSchema())
+    body = json_body(LinkCreateSchema.shared())
     links.link_tickets(number, body["target"], body["type"], user, body.get("note", ""))
-    return LinkSchema(many=True).dump(links.links_of(ticket_view_service.visible_ticket(number, user))), 201
+    return LinkSchema.shared(many=True).dump(links.links_of(ticket_view_service.visible_ticket(number, user))), 201
 
 
 @bp.delete("/tickets/<number>/links/<int:link_id>")
@@ -75,4 +75,4 @@ def merge(number, user):
         409: Conflict
         422: ValidationFailed
     """
-    return TicketSchema().dump(links.merge(number, json_body(MergeSchema())["into"], user))
+    return TicketSchema.shared().dump(links.merge(number, json_body(MergeSchema.shared())["into"], user))

@@ -28,7 +28,7 @@ def migrate_process_instances(user, process_id: str):
         404: NotFound
         422: ValidationFailed
     """
-    body = json_body(MigrationRequestSchema())
+    body = json_body(MigrationRequestSchema.shared())
     run = migration.dry_run if body["dry_run"] else migration.migrate
     extra = {} if body["dry_run"] else {"reason": body["reason"]}
-    return MigrationReportSchema().dump(run(process_id, body["version"], body["tickets"], user, **extra))
+    return MigrationReportSchema.shared().dump(run(process_id, body["version"], body["tickets"], user, **extra))

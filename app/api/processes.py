@@ -22,7 +22,7 @@ def list_processes(user):
               schema: ProcessVersionListSchema
         403: Forbidden
     """
-    return ProcessVersionListSchema().dump({"versions": process_service.versions(user)})
+    return ProcessVersionListSchema.shared().dump({"versions": process_service.versions(user)})
 
 
 @bp.post("/processes")
@@ -55,8 +55,8 @@ def deploy_processes(user):
     """
     reason = request.form.get("reason", "").strip()
     if reason:
-        return DeployResultListSchema().dump({"results": process_service.publish(_files(), user, reason)})
-    return DeployResultListSchema().dump({"results": process_service.deploy_uploaded(_files(), user)})
+        return DeployResultListSchema.shared().dump({"results": process_service.publish(_files(), user, reason)})
+    return DeployResultListSchema.shared().dump({"results": process_service.deploy_uploaded(_files(), user)})
 
 
 @bp.post("/processes/check")
@@ -86,7 +86,7 @@ def check_processes(user):
           description: The upload is larger than MAX_CONTENT_LENGTH.
         422: ValidationFailed
     """
-    return CheckReportSchema().dump(process_service.check(_files(), user))
+    return CheckReportSchema.shared().dump(process_service.check(_files(), user))
 
 
 @bp.post("/processes/publish")
@@ -118,7 +118,7 @@ def publish_processes(user):
           description: The upload is larger than MAX_CONTENT_LENGTH.
         422: ValidationFailed
     """
-    return DeployResultListSchema().dump({"results": process_service.publish(_files(), user,
+    return DeployResultListSchema.shared().dump({"results": process_service.publish(_files(), user,
                                                                              request.form.get("reason", ""))})
 
 

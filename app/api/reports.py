@@ -26,8 +26,8 @@ def closed_tickets_review(user):
         403: Forbidden
         422: ValidationFailed
     """
-    period = query_args(ReviewQuerySchema())
-    return ReviewSchema().dump(review_service.closed_tickets_review(period["start"], period["end"], user))
+    period = query_args(ReviewQuerySchema.shared())
+    return ReviewSchema.shared().dump(review_service.closed_tickets_review(period["start"], period["end"], user))
 
 
 @bp.get("/reports/dashboard")
@@ -55,9 +55,9 @@ def control_dashboard(user):
         404: NotFound
         422: ValidationFailed
     """
-    flt, section = query_args(DashboardQuerySchema())
+    flt, section = query_args(DashboardQuerySchema.shared())
     sections = dashboard.dashboard(flt, user, only=section)
-    return DashboardSchema().dump({"start": flt.start, "end": flt.end, "filters": flt.applied(),
+    return DashboardSchema.shared().dump({"start": flt.start, "end": flt.end, "filters": flt.applied(),
                                    "sections": [s.as_dict() for s in sections]})
 
 
@@ -84,5 +84,5 @@ def costs_report(user):
         403: Forbidden
         422: ValidationFailed
     """
-    query = query_args(CostQuerySchema())
-    return CostReportSchema().dump(costs.report(query, user).as_dict())
+    query = query_args(CostQuerySchema.shared())
+    return CostReportSchema.shared().dump(costs.report(query, user).as_dict())

@@ -32,8 +32,8 @@ def review_history(user):
         403: Forbidden
         422: ValidationFailed
     """
-    runs, has_next = periodic_review.history(user, query_args(ReviewRunQuerySchema())["page"])
-    return ReviewHistorySchema().dump({"runs": runs, "has_next": has_next})
+    runs, has_next = periodic_review.history(user, query_args(ReviewRunQuerySchema.shared())["page"])
+    return ReviewHistorySchema.shared().dump({"runs": runs, "has_next": has_next})
 
 
 @bp.post("/reviews")
@@ -58,8 +58,8 @@ def run_review(user):
         409: Conflict
         422: ValidationFailed
     """
-    period = json_body(ReviewPeriodSchema())
-    return ReviewRunSchema().dump(periodic_review.run_review(period["start"], period["end"], user)), 201
+    period = json_body(ReviewPeriodSchema.shared())
+    return ReviewRunSchema.shared().dump(periodic_review.run_review(period["start"], period["end"], user)), 201
 
 
 @bp.get("/reviews/<int:run_id>")
@@ -78,7 +78,7 @@ def review_run(user, run_id: int):
         403: Forbidden
         404: NotFound
     """
-    return ReviewRunSchema().dump(periodic_review.get_run(run_id, user))
+    return ReviewRunSchema.shared().dump(periodic_review.get_run(run_id, user))
 
 
 @bp.post("/reviews/<int:run_id>/problems/<int:problem_id>")
@@ -103,10 +103,10 @@ def decide_recurring_problem(user, run_id: int, problem_id: int):
         404: NotFound
         422: ValidationFailed
     """
-    body = json_body(ProblemDecisionSchema())
+    body = json_body(ProblemDecisionSchema.shared())
     problem = periodic_review.decide(problem_id, body["decision"], body["improvement_action"], body["owner"],
                                      body["due_on"], user, run_id=run_id)
-    return RecurringProblemSchema().dump(problem)
+    return RecurringProblemSchema.shared().dump(problem)
 
 
 @bp.get("/tickets/<number>/report")
@@ -125,4 +125,4 @@ def ticket_internal_report(user, number: str):
         404: NotFound
         409: Conflict
     """
-    return InternalReportSchema().dump(internal_report.internal_report(number, user).as_dict())
+    return InternalReportSchema.shared().dump(internal_report.internal_report(number, user).as_dict())

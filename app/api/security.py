@@ -30,6 +30,8 @@ def _once(call, user):
     """A POST with an ``Idempotency-Key`` is done once per user and key: a retry answers the first response
     (marked ``Idempotent-Replayed: true``); the same key with another body is refused (409)."""
     key = request.headers.get("Idempotency-Key", "")
+    if not key.strip():  # no key, no protection (idempotency.once): the view's own response, not re-encoded
+        return call()
     digest = idempotency.fingerprint(request.method.encode() + request.path.encode() + b"\n" + request.get_data())
 
     def work() -> idempotency.Outcome:

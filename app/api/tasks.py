@@ -24,7 +24,7 @@ def list_tasks(user):
               schema: TaskListSchema
         422: ValidationFailed
     """
-    return TaskListSchema().dump({"tasks": task_service.list_tasks(user, query_args(TaskQuerySchema()))})
+    return TaskListSchema.shared().dump({"tasks": task_service.list_tasks(user, query_args(TaskQuerySchema.shared()))})
 
 
 @bp.get("/tasks/<task_id>")
@@ -42,7 +42,7 @@ def get_task(task_id, user):
               schema: TaskDetailSchema
         404: NotFound
     """
-    return TaskDetailSchema().dump(task_service.get_task(task_id, user))
+    return TaskDetailSchema.shared().dump(task_service.get_task(task_id, user))
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -62,7 +62,7 @@ def claim_task(task_id, user):
         404: NotFound
         409: Conflict
     """
-    return TaskSchema().dump(task_service.claim(task_id, user))
+    return TaskSchema.shared().dump(task_service.claim(task_id, user))
 
 
 @bp.post("/tasks/<task_id>/release")
@@ -82,7 +82,7 @@ def release_task(task_id, user):
         404: NotFound
         409: Conflict
     """
-    return TaskSchema().dump(task_service.release(task_id, user))
+    return TaskSchema.shared().dump(task_service.release(task_id, user))
 
 
 @bp.post("/tasks/<task_id>/complete")
@@ -107,5 +107,5 @@ def complete_task(task_id, user):
         404: NotFound
         409: Conflict
     """
-    body = json_body(CompleteTaskSchema())
-    return TaskSchema().dump(task_service.complete_task(task_id, body["data"], user, body.get("on_behalf_of")))
+    body = json_body(CompleteTaskSchema.shared())
+    return TaskSchema.shared().dump(task_service.complete_task(task_id, body["data"], user, body.get("on_behalf_of")))

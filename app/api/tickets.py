@@ -52,12 +52,12 @@ def create_ticket(user):
         409: Conflict
         422: ValidationFailed
     """
-    body = json_body(TicketCreateSchema())
+    body = json_body(TicketCreateSchema.shared())
     if body["kind"] == "incident":
         ticket, created = registration.register(registration.from_fields(body), user)
     else:
         ticket, created = ticket_service.open_case(actor=user, **body), True
-    return TicketSchema().dump(ticket), 201 if created else 200, {"Location": url_for(".get_ticket",
+    return TicketSchema.shared().dump(ticket), 201 if created else 200, {"Location": url_for(".get_ticket",
                                                                                       number=ticket.number)}
 
 
@@ -81,7 +81,7 @@ def search_tickets(user):
               schema: TicketPageSchema
         422: ValidationFailed
     """
-    return TicketPageSchema().dump(ticket_search.search(user, query_args(TicketSearchQuerySchema())))
+    return TicketPageSchema.shared().dump(ticket_search.search(user, query_args(TicketSearchQuerySchema.shared())))
 
 
 @bp.get("/tickets/<number>")
@@ -100,7 +100,7 @@ def get_ticket(number, user):
               schema: TicketSchema
         404: NotFound
     """
-    return TicketSchema().dump(ticket_service.visible_ticket(number, user))
+    return TicketSchema.shared().dump(ticket_service.visible_ticket(number, user, answered=True))
 
 
 @bp.get("/tickets/<number>/events")
@@ -125,8 +125,8 @@ def ticket_events(number, user):
         404: NotFound
         422: ValidationFailed
     """
-    args = query_args(EventQuerySchema())
-    return EventPageSchema().dump(event_pages.of_ticket(number, user, args.get("before"), args["limit"]))
+    args = query_args(EventQuerySchema.shared())
+    return EventPageSchema.shared().dump(event_pages.of_ticket(number, user, args.get("before"), args["limit"]))
 
 
 @bp.post("/tickets/<number>/messages")
@@ -153,6 +153,6 @@ def post_customer_message(number, user):
         409: Conflict
         422: ValidationFailed
     """
-    body = json_body(CustomerMessageSchema())
+    body = json_body(CustomerMessageSchema.shared())
     ticket = message_service.post_on_behalf(number, body["text"], user)
-    return TicketSchema().dump(ticket)
+    return TicketSchema.shared().dump(ticket)

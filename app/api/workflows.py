@@ -20,7 +20,7 @@ def failed_workflows(user):
               schema: WorkflowInstanceListSchema
         403: Forbidden
     """
-    return WorkflowInstanceListSchema().dump({"instances": workflow_service.failed_instances(user)})
+    return WorkflowInstanceListSchema.shared().dump({"instances": workflow_service.failed_instances(user)})
 
 
 @bp.post("/workflows/<int:instance_id>/retry")
@@ -40,4 +40,4 @@ def retry_workflow(instance_id, user):
         404: NotFound
         409: Conflict
     """
-    return WorkflowInstanceSchema().dump(workflow_service.retry(instance_id, user))
+    return WorkflowInstanceSchema.shared().dump(workflow_service.retry(instance_id, user))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app import clock, signals
 from app.errors import Forbidden, NotFound, ValidationFailed
@@ -117,12 +118,20 @@ def _resolve_customer(number: str | None, new: NewCustomer | None) -> Customer:
     return customer
 
 
-def visible_ticket(number: str, actor: User) -> Ticket:
-    """The ticket, if ``actor`` may see it; otherwise "not found", so a number reveals nothing.
+# What the API's ticket answer reads besides the ticket's columns, in the ticket's own statement instead of a
+# lazy load each.
+ANSWERED_WITH = (joinedload(Ticket.customer), joinedload(Ticket.team), joinedload(Ticket.assignee),
+                 joinedload(Ticket.incident))
+
+
+def visible_ticket(number: str, actor: User, *, answered: bool = False) -> Ticket:
+    """The ticket, if ``actor`` may see it; otherwise "not found", so a number reveals nothing. ``answered``:
+    with what the API's answer reads of it (``ANSWERED_WITH``).
 
     The only way a person's request (staff page, API, e-mail reply) reaches a ticket by its number: there is
     no unchecked getter. The customer's own channels find tickets by their customer (``portal_service``)."""
-    ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
+    ticket = db.session.scalar(select(Ticket).where(Ticket.number == number)
+                               .options(*(ANSWERED_WITH if answered else ())))
     if ticket is not None:
         lanes = db.session.scalars(select(HumanTask.lane).where(HumanTask.ticket_id == ticket.id,
                                                                 visible_filter(actor)).limit(1)).all()
