@@ -144,8 +144,8 @@ def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
         .group_by(WorkflowInstance.process_version_id, trace, failed)
         .order_by(func.min(WorkflowInstance.id))).all()
     running = {task.instance_id for task in open_tasks}
-    version_of = dict(db.session.execute(select(WorkflowInstance.id, WorkflowInstance.process_version_id)
-                                         .where(WorkflowInstance.id.in_(running))).tuples().all()) if running else {}
+    version_of = {row.id: row.process_version_id for row in db.session.execute(
+        select(WorkflowInstance.id, WorkflowInstance.process_version_id).where(WorkflowInstance.id.in_(running)))}
     versions = {v.id: v for v in db.session.scalars(
         select(ProcessVersion).where(ProcessVersion.id.in_({p[0] for p in paths})))}
     current = {}
