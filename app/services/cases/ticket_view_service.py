@@ -106,10 +106,14 @@ class TicketPage:
 def ticket_page(number: str, user: User, before: int | None = None) -> TicketPage:
     ticket = visible_ticket(number, user)
     events = event_pages.page(ticket, before)
-    open_tasks = list(db.session.scalars(
-        select(HumanTask).where(HumanTask.ticket_id == ticket.id, HumanTask.status == "ready")
-        .options(joinedload(HumanTask.assignee)).order_by(HumanTask.created_at)))
-    return TicketPage(ticket=ticket, events=events, open_tasks=open_tasks, diagrams=_diagrams(ticket, open_tasks),
+    # each open task with the version its instance runs (where the diagram marks it)
+    open_rows = db.session.execute(
+        select(HumanTask, WorkflowInstance.process_version_id)
+        .join(WorkflowInstance, WorkflowInstance.id == HumanTask.instance_id)
+        .where(HumanTask.ticket_id == ticket.id, HumanTask.status == "ready")
+        .options(joinedload(HumanTask.assignee)).order_by(HumanTask.created_at)).all()
+    open_tasks = [task for task, _version in open_rows]
+    return TicketPage(ticket=ticket, events=events, open_tasks=open_tasks, diagrams=_diagrams(ticket, open_rows),
                       attachments=attachment_service.of_ticket(ticket),
                       customer_email=ticket.contact_email or ticket.customer.email,
                       sla=sla.state(ticket),
@@ -129,13 +133,14 @@ def attachment_download(number: str, attachment_id: int, user: User) -> tuple[At
     return attachment, path
 
 
-def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
+def _diagrams(ticket: Ticket, open_tasks: list[tuple[HumanTask, int]]) -> list[Diagram]:
     """Instances of the same diagram file and version share one drawing (a ticket's rounds run on the
     collaboration's two pools), so the path of every round is drawn on it.
 
     A ticket of many rounds has as many instances, most of which took the same path: the database hands over each
     distinct path once per version (in the order it first appeared, which is the order the drawing adds elements
-    in), not a row per round; each version (its XML sources are large) is read once."""
+    in), not a row per round; each version (its XML sources are large) is read once. ``open_tasks``: each ready
+    task with its instance's version."""
     trace = cast(WorkflowInstance.trace, Text)  # PostgreSQL's json has no equality to group by
     failed = case((WorkflowInstance.status == "error", WorkflowInstance.error_task))
     paths = db.session.execute(
@@ -143,14 +148,11 @@ def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
         .where(WorkflowInstance.ticket_id == ticket.id)
         .group_by(WorkflowInstance.process_version_id, trace, failed)
         .order_by(func.min(WorkflowInstance.id))).all()
-    running = {task.instance_id for task in open_tasks}
-    version_of = {row.id: row.process_version_id for row in db.session.execute(
-        select(WorkflowInstance.id, WorkflowInstance.process_version_id).where(WorkflowInstance.id.in_(running)))}
     versions = {v.id: v for v in db.session.scalars(
         select(ProcessVersion).where(ProcessVersion.id.in_({p[0] for p in paths})))}
     current = {}
-    for task in open_tasks:
-        current.setdefault(version_of[task.instance_id], []).append(task.task_name)
+    for task, version_id in open_tasks:
+        current.setdefault(version_id, []).append(task.task_name)
     drawings: dict[tuple[str, str], Diagram] = {}
     for version_id, path, error_task in paths:
         version = versions[version_id]
