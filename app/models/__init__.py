@@ -28,7 +28,7 @@ from app.models.process_log import ProcessStep
 from app.models.reference import ReferenceVersion
 from app.models.review import DECISIONS, RecurringProblem, ReviewRun, recurring_problem_ticket
 from app.models.submission import Submission
-from app.models.task_index import ix_human_task_open_priority  # noqa: F401
+from app.models.task_index import ix_human_task_held, ix_human_task_open_priority  # noqa: F401
 from app.models.ticket import Ticket, TicketEvent
 from app.models.ticket_filter import SavedTicketFilter
 from app.models.visit import VISIT_STATUSES, Visit

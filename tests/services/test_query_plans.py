@@ -90,3 +90,19 @@ def test_the_priority_order_reads_each_priority_from_its_index():
             found = plan(statement.limit(26))
             assert "ix_human_task" in found, found
             assert "TEMP B-TREE FOR ORDER BY" not in found and "->  Sort  " not in found, found
+
+
+@pytest.mark.parametrize("after", [False, True])
+def test_ones_own_tasks_come_from_the_index_of_held_tasks(after):
+    """"Mine" seeks the holder's entries (SQLite: ``ix_human_task_held``, in order; PostgreSQL, which knows how
+    rare a holder is, may sort his few ties on the deadline), never walks the whole deadline index looking for
+    them: SQLite's statistics count the unheld tasks (NULL) as one holder of nearly every row of the full
+    assignee index, which made that walk look cheaper."""
+    now = datetime(2026, 12, 4, 12, tzinfo=UTC)
+    query = task_query.TaskQuery(sort="due", scope="mine")
+    base = task_query.filtered(user("supervisor"), query, now, now + timedelta(hours=4))
+    last = HumanTask(id="00000000-0000-0000-0000-000000000042", due_at=now, created_at=now - timedelta(days=1))
+    for statement in task_query.page_statements(base, "due", task_query.cursor("due", last) if after else ""):
+        found = plan(statement.limit(26))
+        assert "assignee_id" in found and "ix_human_task_ready_due" not in found, found
+        assert "TEMP B-TREE FOR ORDER BY" not in found and "->  Sort  " not in found, found

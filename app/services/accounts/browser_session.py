@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
@@ -28,6 +29,7 @@ TOUCH_EVERY = timedelta(minutes=1)
 class Kind:
     model: type
     owner_column: str
+    owner: str  # the relationship every request reads next (the user, the account)
     idle_minutes_key: str
     max_hours_key: str
 
@@ -35,8 +37,8 @@ class Kind:
         return getattr(self.model, self.owner_column)
 
 
-STAFF = Kind(StaffSession, "user_id", "STAFF_SESSION_IDLE_MINUTES", "STAFF_SESSION_MAX_HOURS")
-CUSTOMER = Kind(CustomerSession, "account_id", "PORTAL_SESSION_IDLE_MINUTES", "PORTAL_SESSION_MAX_HOURS")
+STAFF = Kind(StaffSession, "user_id", "user", "STAFF_SESSION_IDLE_MINUTES", "STAFF_SESSION_MAX_HOURS")
+CUSTOMER = Kind(CustomerSession, "account_id", "account", "PORTAL_SESSION_IDLE_MINUTES", "PORTAL_SESSION_MAX_HOURS")
 
 
 def start(kind: Kind, owner_id: int) -> str:
@@ -48,10 +50,12 @@ def start(kind: Kind, owner_id: int) -> str:
 
 
 def live(kind: Kind, token: str | None):
-    """The session row of ``token`` if it has not ended or expired; its last use is refreshed."""
+    """The session row of ``token`` if it has not ended or expired, with its owner (one statement on every
+    request); its last use is refreshed."""
     if not token:
         return None
-    row = db.session.scalar(select(kind.model).where(kind.model.token_hash == _hash(token)))
+    row = db.session.scalar(select(kind.model).where(kind.model.token_hash == _hash(token))
+                            .options(joinedload(getattr(kind.model, kind.owner))))
     now = clock.now()
     if row is None or row.ended_at is not None or _expired(kind, row, now):
         return None

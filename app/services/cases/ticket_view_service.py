@@ -1,10 +1,11 @@
 """The staff ticket page: header, timeline, open tasks and the process diagram with the path taken."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Text, case, cast, func, select
 from sqlalchemy.orm import joinedload
 
 from app.errors import NotFound
@@ -105,10 +106,14 @@ class TicketPage:
 def ticket_page(number: str, user: User, before: int | None = None) -> TicketPage:
     ticket = visible_ticket(number, user)
     events = event_pages.page(ticket, before)
-    open_tasks = list(db.session.scalars(
-        select(HumanTask).where(HumanTask.ticket_id == ticket.id, HumanTask.status == "ready")
-        .options(joinedload(HumanTask.assignee)).order_by(HumanTask.created_at)))
-    return TicketPage(ticket=ticket, events=events, open_tasks=open_tasks, diagrams=_diagrams(ticket, open_tasks),
+    # each open task with the version its instance runs (where the diagram marks it)
+    open_rows = db.session.execute(
+        select(HumanTask, WorkflowInstance.process_version_id)
+        .join(WorkflowInstance, WorkflowInstance.id == HumanTask.instance_id)
+        .where(HumanTask.ticket_id == ticket.id, HumanTask.status == "ready")
+        .options(joinedload(HumanTask.assignee)).order_by(HumanTask.created_at)).all()
+    open_tasks = [task for task, _version in open_rows]
+    return TicketPage(ticket=ticket, events=events, open_tasks=open_tasks, diagrams=_diagrams(ticket, open_rows),
                       attachments=attachment_service.of_ticket(ticket),
                       customer_email=ticket.contact_email or ticket.customer.email,
                       sla=sla.state(ticket),
@@ -128,24 +133,29 @@ def attachment_download(number: str, attachment_id: int, user: User) -> tuple[At
     return attachment, path
 
 
-def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
+def _diagrams(ticket: Ticket, open_tasks: list[tuple[HumanTask, int]]) -> list[Diagram]:
     """Instances of the same diagram file and version share one drawing (a ticket's rounds run on the
     collaboration's two pools), so the path of every round is drawn on it.
 
-    A ticket of many rounds has as many instances: only the columns the drawing needs are read, and each
-    version (its XML sources are large) once, not joined to every instance."""
-    instances = db.session.execute(
-        select(WorkflowInstance.id, WorkflowInstance.process_version_id, WorkflowInstance.trace,
-               WorkflowInstance.status, WorkflowInstance.error_task)
-        .where(WorkflowInstance.ticket_id == ticket.id).order_by(WorkflowInstance.id)).all()
+    A ticket of many rounds has as many instances, most of which took the same path: the database hands over each
+    distinct path once per version (in the order it first appeared, which is the order the drawing adds elements
+    in), not a row per round; each version (its XML sources are large) is read once. ``open_tasks``: each ready
+    task with its instance's version."""
+    trace = cast(WorkflowInstance.trace, Text)  # PostgreSQL's json has no equality to group by
+    failed = case((WorkflowInstance.status == "error", WorkflowInstance.error_task))
+    paths = db.session.execute(
+        select(WorkflowInstance.process_version_id, trace, failed)
+        .where(WorkflowInstance.ticket_id == ticket.id)
+        .group_by(WorkflowInstance.process_version_id, trace, failed)
+        .order_by(func.min(WorkflowInstance.id))).all()
     versions = {v.id: v for v in db.session.scalars(
-        select(ProcessVersion).where(ProcessVersion.id.in_({i.process_version_id for i in instances})))}
+        select(ProcessVersion).where(ProcessVersion.id.in_({p[0] for p in paths})))}
     current = {}
-    for task in open_tasks:
-        current.setdefault(task.instance_id, []).append(task.task_name)
+    for task, version_id in open_tasks:
+        current.setdefault(version_id, []).append(task.task_name)
     drawings: dict[tuple[str, str], Diagram] = {}
-    for instance in instances:
-        version = versions[instance.process_version_id]
+    for version_id, path, error_task in paths:
+        version = versions[version_id]
         # The pools of one collaboration are versions of their own, deployed from the same XML.
         xml = (version.sources or {}).get(version.source_file, "")
         drawing = drawings.setdefault((version.source_file, xml), Diagram(version_id=version.id, name=""))
@@ -153,10 +163,10 @@ def _diagrams(ticket: Ticket, open_tasks: list[HumanTask]) -> list[Diagram]:
         if name not in drawing.name:
             drawing.name = " · ".join(filter(None, (drawing.name, name)))
         drawn = set(drawing.completed)
-        drawing.completed += [e for e in dict.fromkeys(instance.trace or []) if e not in drawn]
-        drawing.current += current.get(instance.id, [])
-        if instance.status == "error" and instance.error_task:
-            drawing.failed.append(instance.error_task)
+        drawing.completed += [e for e in dict.fromkeys(json.loads(path or "null") or []) if e not in drawn]
+        drawing.current += current.pop(version_id, [])
+        if error_task:
+            drawing.failed.append(error_task)
     return list(drawings.values())
 
 
