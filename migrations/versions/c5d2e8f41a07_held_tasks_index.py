@@ -1,7 +1,7 @@
 """Task list (issue 14): one person's ready tasks in the "due" order from a partial index of held tasks
 
 Revision ID: c5d2e8f41a07
-Revises: f3c0a7d91b25
+Revises: a7d3e5c1f092
 Create Date: 2026-12-04 21:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c5d2e8f41a07'
-down_revision = 'f3c0a7d91b25'
+down_revision = 'a7d3e5c1f092'
 branch_labels = None
 depends_on = None
 
