@@ -97,12 +97,22 @@ def compile_expression(expression: str):
     return result.code
 
 
-# Expressions made only of these nodes do no arithmetic, call nothing and loop over nothing: their cost is
-# bounded by the size of the task data they read (a gateway condition, a DMN cell, a task property), so they
-# are evaluated here, without the round trip to the evaluator process.
+# Expressions made only of these nodes loop over nothing and grow nothing faster than the task data they read
+# (a gateway condition, a DMN cell, a task property, a service task's parameter), so they are evaluated here,
+# without the round trip to the evaluator process. Of arithmetic only ``+`` (a sum or a concatenation is at
+# most as long as its operands together), of calls only ``str(x)`` (as long as x printed).
 _BOUNDED_NODES = (ast.Expression, ast.Constant, ast.Name, ast.Load, ast.Subscript, ast.Slice, ast.Attribute,
                   ast.Compare, ast.cmpop, ast.BoolOp, ast.boolop, ast.UnaryOp, ast.Not, ast.USub, ast.UAdd,
-                  ast.IfExp, ast.List, ast.Tuple, ast.Set, ast.Dict)
+                  ast.IfExp, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Add)
+
+
+def _bounded_node(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, ast.Add)
+    if isinstance(node, ast.Call):
+        return (isinstance(node.func, ast.Name) and node.func.id == "str" and len(node.args) == 1
+                and not node.keywords and not isinstance(node.args[0], ast.Starred))
+    return isinstance(node, _BOUNDED_NODES)
 
 
 @lru_cache(maxsize=4096)
@@ -111,7 +121,7 @@ def is_bounded(expression: str) -> bool:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError:
         return False
-    return all(isinstance(node, _BOUNDED_NODES) for node in ast.walk(tree))
+    return all(_bounded_node(node) for node in ast.walk(tree))
 
 
 @lru_cache(maxsize=256)
