@@ -30,8 +30,8 @@ class Config:
     INCIDENT_MANAGER_ROLE = "supervisor"
 
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "12"))
-    # A process reads a token and its user again after this long (revoking one in this process takes effect
-    # at once; in another web process within these seconds). 0: read them on every request.
+    # A process reads a token, its user and his teams again after this long (revoking one in this process takes
+    # effect at once; in another web process within these seconds). 0: read them on every request.
     API_TOKEN_CACHE_SECONDS = float(os.environ.get("API_TOKEN_CACHE_SECONDS", "10"))
 
     # Outgoing mail (delivered by the worker from the outbox).

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -57,7 +57,24 @@ class User(db.Model):
 
     @property
     def team_codes(self) -> list[str]:
-        return [t.code for t in self.teams]
+        """His teams' codes, read once per object: kept across commits, which expire ``teams`` (every permission
+        check after a commit would read them again). A staff user is loaded per request, and a change of his
+        teams through this object drops what was kept (``_teams_changed``)."""
+        codes = self.__dict__.get("_team_codes")
+        if codes is None:
+            codes = self.__dict__["_team_codes"] = tuple(t.code for t in self.teams)
+        return list(codes)
+
+    def keep_team_codes(self, codes) -> None:
+        """What ``team_codes`` answers until his teams change (a user rebuilt from the token cache)."""
+        self.__dict__["_team_codes"] = tuple(codes)
+
+
+@event.listens_for(User.teams, "append")
+@event.listens_for(User.teams, "remove")
+@event.listens_for(User.teams, "bulk_replace")
+def _teams_changed(user: User, *_args, **_kwargs) -> None:
+    user.__dict__.pop("_team_codes", None)
 
 
 class ApiToken(db.Model):

@@ -55,6 +55,7 @@ class _KnownToken:
 
     user_id: int
     user_columns: dict
+    team_codes: tuple[str, ...]
     expires_at: datetime
     read_until: float  # time.monotonic() after which the row is read again
 
@@ -82,12 +83,14 @@ def forget_tokens() -> None:
 
 
 def _read_token(digest: str) -> _KnownToken:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest).options(joinedload(ApiToken.user)))
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest)
+                         .options(joinedload(ApiToken.user).selectinload(User.teams)))
     if row is None or not row.user.active:
         _known.pop(digest, None)
         raise Unauthorized(_("Missing, invalid or expired token."))
     seconds = current_app.config["API_TOKEN_CACHE_SECONDS"]
-    known = _KnownToken(user_id=row.user_id, expires_at=row.expires_at, read_until=time.monotonic() + seconds,
+    known = _KnownToken(user_id=row.user_id, team_codes=tuple(row.user.team_codes), expires_at=row.expires_at,
+                        read_until=time.monotonic() + seconds,
                         user_columns={c.key: getattr(row.user, c.key) for c in inspect(User).column_attrs})
     if seconds > 0:
         _known[digest] = known
@@ -96,12 +99,13 @@ def _read_token(digest: str) -> _KnownToken:
 
 def _attached(known: _KnownToken) -> User:
     """The token's user in this request's session, built from the known columns without a query (the one
-    already in the session if it is there); relationships such as teams load on first use, as usual."""
+    already in the session if it is there) with his known team codes; relationships load on first use."""
     present = db.session.identity_map.get(db.session.identity_key(User, known.user_id))
     if present is not None:
         return present
     user = User(**copy.deepcopy(known.user_columns))  # a copy: the request may change roles in place
     make_transient_to_detached(user)
+    user.keep_team_codes(known.team_codes)
     db.session.add(user)
     return user
 
