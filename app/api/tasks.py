@@ -108,4 +108,5 @@ def complete_task(task_id, user):
         409: Conflict
     """
     body = json_body(CompleteTaskSchema.shared())
-    return TaskSchema.shared().dump(task_service.complete_task(task_id, body["data"], user, body.get("on_behalf_of")))
+    task = task_service.complete_task(task_id, body["data"], user, body.get("on_behalf_of"))
+    return TaskSchema.shared().dump(task_service.answered(task))

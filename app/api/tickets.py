@@ -57,6 +57,7 @@ def create_ticket(user):
         ticket, created = registration.register(registration.from_fields(body), user)
     else:
         ticket, created = ticket_service.open_case(actor=user, **body), True
+    ticket = ticket_service.answered(ticket)
     return TicketSchema.shared().dump(ticket), 201 if created else 200, {"Location": url_for(".get_ticket",
                                                                                       number=ticket.number)}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
 
 from app import clock, signals
@@ -122,6 +122,13 @@ def _resolve_customer(number: str | None, new: NewCustomer | None) -> Customer:
 # lazy load each.
 ANSWERED_WITH = (joinedload(Ticket.customer), joinedload(Ticket.team), joinedload(Ticket.assignee),
                  joinedload(Ticket.incident))
+
+
+def answered(ticket: Ticket) -> Ticket:
+    """``ticket`` after its commit, read again with ``ANSWERED_WITH`` in one statement (the lazy loads of the
+    expired rows would take one each)."""
+    return db.session.scalars(select(Ticket).where(Ticket.id == inspect(ticket).identity[0])
+                              .options(*ANSWERED_WITH)).one()
 
 
 def visible_ticket(number: str, actor: User, *, answered: bool = False) -> Ticket:
