@@ -63,7 +63,7 @@ def main(argv=None) -> int:
         counts.clear()
         profiler = cProfile.Profile()
         profiler.enable()
-        lifecycle.run_ours(n, args.database + suffix if args.database else None, None)
+        lifecycle.run_ours(n, args.database + suffix if args.database else None, None, warmup=1)
         profiler.disable()
         runs[n] = (counts.copy(), pstats.Stats(profiler).total_calls)
     (few, few_calls), (many, many_calls) = runs[5], runs[10]
