@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
@@ -75,6 +75,23 @@ class User(db.Model):
 @event.listens_for(User.teams, "bulk_replace")
 def _teams_changed(user: User, *_args, **_kwargs) -> None:
     user.__dict__.pop("_team_codes", None)
+    session = object_session(user)
+    if session is not None:  # a rollback must drop what is kept from the changed teams too
+        session.info.setdefault(_CHANGED_TEAMS, []).append(user)
+
+
+_CHANGED_TEAMS = "users_with_changed_teams"
+
+
+@event.listens_for(Session, "after_commit")
+def _teams_committed(session: Session) -> None:
+    session.info.pop(_CHANGED_TEAMS, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _teams_rolled_back(session: Session, _previous_transaction) -> None:
+    for user in session.info.pop(_CHANGED_TEAMS, ()):
+        user.__dict__.pop("_team_codes", None)
 
 
 class ApiToken(db.Model):

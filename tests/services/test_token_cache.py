@@ -60,7 +60,8 @@ def test_a_known_token_reads_nothing_for_its_user(member):
     again = []
     assert statements_while(lambda: again.append(fresh_request(lambda: auth_service.user_for_token(token)))) == []
     assert again[0].username == "cache.tecnico" and again[0] in db.session  # usable by the request
-    assert again[0].team_codes == ["soporte_n1"]  # relationships load as usual
+    assert statements_while(lambda: again.append(again[0].team_codes)) == []  # his teams are known too
+    assert again[1] == ["soporte_n1"]
 
 
 def test_deactivating_or_a_new_password_refuses_a_known_token_at_once(member):
@@ -76,6 +77,15 @@ def test_deactivating_or_a_new_password_refuses_a_known_token_at_once(member):
         full_name="Técnico Caché", email="cache@net1.mx", roles=["technician"], active=False), user("admin"))
     with pytest.raises(Unauthorized):
         fresh_request(lambda: auth_service.user_for_token(token))
+
+
+def test_a_team_change_applies_at_once(member):
+    token, _row = auth_service.issue_token("cache.tecnico", PASSWORD)
+    assert fresh_request(lambda: auth_service.user_for_token(token)).team_codes == ["soporte_n1"]
+    admin_service.update_user(member, admin_service.UserDetails(
+        full_name="Técnico Caché", email="cache@net1.mx", roles=["technician"], teams=["campo", "redes"]),
+        user("admin"))
+    assert sorted(fresh_request(lambda: auth_service.user_for_token(token)).team_codes) == ["campo", "redes"]
 
 
 def test_a_role_change_applies_at_once_and_expiry_still_counts(member):
