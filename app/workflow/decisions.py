@@ -37,9 +37,18 @@ def _engine(dmn_xml: bytes):
 
 
 def _newest_source(decision_id: str) -> str:
-    marker = f'id="{decision_id}"'
-    for version in db.session.scalars(select(ProcessVersion).order_by(ProcessVersion.id.desc())):
-        for name, xml in (version.sources or {}).items():
-            if name.endswith(".dmn") and marker in xml:
-                return xml
+    database = db.engine.url.render_as_string()
+    for version_id in db.session.scalars(select(ProcessVersion.id).order_by(ProcessVersion.id.desc())):
+        xml = _source_in(database, version_id, decision_id)
+        if xml is not None:
+            return xml
     raise WorkflowFailed(_("The decision table %(id)s is not deployed.", id=decision_id))
+
+
+@lru_cache(maxsize=256)
+def _source_in(database: str, version_id: int, decision_id: str) -> str | None:
+    """The DMN file of a deployed version that defines ``decision_id``, read once per process: a version's
+    sources never change (reading and scanning them was most of a deadline estimate's cost)."""
+    marker = f'id="{decision_id}"'
+    sources = db.session.scalar(select(ProcessVersion.sources).where(ProcessVersion.id == version_id)) or {}
+    return next((xml for name, xml in sources.items() if name.endswith(".dmn") and marker in xml), None)
