@@ -1,4 +1,5 @@
-"""Reference data kept across transactions: kinds and statuses of case, business calendars, SLA pause statuses.
+"""Reference data kept across transactions: kinds and statuses of case, business calendars, SLA pause statuses,
+the category taxonomy's choices.
 
 Handlers read these rows at every status change, timeline line and mail, and an admin edits them a few
 times a year. Each process keeps what it read in a cache stamped with ``reference_version.version``:
@@ -27,7 +28,7 @@ from app.extensions import db
 T = TypeVar("T")
 
 TABLES = frozenset({"case_kind", "case_status", "business_calendar", "business_hours", "calendar_day_off",
-                    "sla_pause_status"})
+                    "sla_pause_status", "category"})
 
 
 class ReferenceVersion(db.Model):

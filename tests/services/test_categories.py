@@ -101,3 +101,28 @@ def test_a_form_listing_an_unknown_category_or_option_source_is_refused(app, mon
     messages = sorted(e.message for e in refused.value.all if "f.schema.json" not in e.message)
     assert messages == ["La categoría sin_senal no existe en la taxonomía.",
                                                             "x-options desconocido: colores."]
+
+
+def test_the_form_choices_are_kept_across_transactions_until_the_taxonomy_changes(app):
+    from app.services.cases import categories
+
+    def codes():
+        return [o["const"] for o in categories.leaf_options("complaint")]
+
+    assert "lentitud" in codes()
+    db.session.commit()
+    leaf = db.session.scalar(select(Category).where(Category.code == "lentitud"))
+    label = leaf.label
+    try:
+        leaf.active = False
+        assert "lentitud" not in codes()  # the transaction's own unflushed edit
+        db.session.commit()
+        assert "lentitud" not in codes()
+        leaf.active, leaf.label = True, "Navegación lenta"
+        db.session.commit()
+        assert {"const": "lentitud", "title": "Navegación lenta"}.items() <= next(
+            o for o in categories.leaf_options("complaint") if o["const"] == "lentitud").items()
+    finally:
+        leaf.active, leaf.label = True, label
+        db.session.commit()
+    assert "lentitud" in codes()

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import PRIORITIES, CaseKind, Category, Team, User
+from app.models import PRIORITIES, CaseKind, Category, Team, User, reference
 from app.services.cases.kinds import KindFile, all_kinds, require_admin
 from app.services.transaction import transaction
 
@@ -65,9 +65,11 @@ def leaf_choices(kind: str | None) -> dict[str, str]:
 
 
 def leaf_options(kind: str | None) -> list[dict]:
-    """The active leaves of ``kind`` as JSON Schema ``oneOf`` entries, headed by their branch."""
-    return [{"const": leaf.code, "title": leaf.label, "x-group": " › ".join(leaf.path[:-1])}
-            for leaf in leaves(kind)]
+    """The active leaves of ``kind`` as JSON Schema ``oneOf`` entries, headed by their branch (kept across
+    transactions with the reference data: every validation of a form with categories read the taxonomy)."""
+    options = reference.cached(("category_options", kind), lambda: tuple(
+        (leaf.code, leaf.label, " › ".join(leaf.path[:-1])) for leaf in leaves(kind)))
+    return [{"const": code, "title": label, "x-group": group} for code, label, group in options]
 
 
 def leaf_label(code: str | None) -> str | None:
