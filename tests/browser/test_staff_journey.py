@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app import clock
@@ -72,9 +73,11 @@ def take_phone_complaint(browser, base, shot) -> str:
     # The agent validates the report from the task list.
     agent.goto(f"{base}/staff/tasks?scope=all")
     agent.get_by_role("row").filter(has_text=number).get_by_role("link", name="Validar reporte").click()
-    assert agent.locator("#f-rejection_reason").is_hidden()  # asked only when the report is denied
+    # Asked only when the report is denied; forms.js hides it once it has loaded, so wait for that.
+    expect(agent.locator("#f-rejection_reason")).to_be_hidden()
     agent.get_by_label("No, denegar el reporte").check()
-    assert agent.locator("#f-rejection_reason").is_visible() and agent.locator("#f-category").is_hidden()
+    expect(agent.locator("#f-rejection_reason")).to_be_visible()
+    expect(agent.locator("#f-category")).to_be_hidden()
     agent.get_by_label("Sí, validar el reporte").check()
     agent.get_by_label("Naturaleza del problema").select_option("lentitud")
     agent.get_by_label("Mantener la prioridad que indicó el cliente").check()
