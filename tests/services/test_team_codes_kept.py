@@ -1,25 +1,16 @@
 """A user's team codes are read once per object and kept across commits, until his teams change."""
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Team
 from tests.conftest import user
+from tests.statements import statements_while
 
 
 def reads_of_teams(call) -> int:
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        call()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return sum("team_member" in statement for statement in seen)
+    return sum("team_member" in statement for statement in statements_while(call))
 
 
 def test_team_codes_survive_a_commit_and_follow_a_change_of_teams(app):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from flask import current_app
-from sqlalchemy import delete, event
+from sqlalchemy import delete
 
 from app import clock
 from app.errors import Unauthorized
@@ -14,6 +14,7 @@ from app.models import User
 from app.services import demo_service
 from app.services.accounts import admin_service, auth_service
 from tests.conftest import user
+from tests.statements import statements_while
 
 PASSWORD = "clave-segura-123"
 
@@ -31,20 +32,6 @@ def member(app):
     db.session.rollback()
     db.session.execute(delete(User).where(User.username.not_in([name for name, *_rest in demo_service.STAFF])))
     db.session.commit()
-
-
-def statements_while(call) -> list[str]:
-    seen = []
-
-    def record(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        call()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return seen
 
 
 def fresh_request(call):
