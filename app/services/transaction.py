@@ -4,6 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from sqlalchemy import inspect, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import Conflict
@@ -53,6 +54,14 @@ def transaction():
         writing.reset(intent)
         db.session.info.pop("in_transaction", None)
         db.session.info.pop(SCOPE, None)
+
+
+def reread(row, *options):
+    """``row`` after its commit expired it, read again in one statement with ``options`` (the relationships the
+    caller reads next, which would otherwise be a lazy load each)."""
+    model = type(row)
+    key = inspect(model).primary_key[0]
+    return db.session.scalars(select(model).where(key == inspect(row).identity[0]).options(*options)).one()
 
 
 def _end_read_snapshot() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -16,7 +16,7 @@ from app.services.cases import attachment_service, inbox_service, task_query
 from app.services.control import audit_service
 from app.services.incidents import panel
 from app.services.processes import forms
-from app.services.transaction import transaction
+from app.services.transaction import reread, transaction
 from app.services.visits import booking
 from app.services.visits import slots as visit_slots
 from app.workflow import runtime
@@ -120,8 +120,8 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
 def answered(task: HumanTask) -> HumanTask:
     """``task`` after its commit, read again with its ticket and people in one statement: what the API's
     answer dumps (lazy loads of the expired rows would take three)."""
-    return db.session.scalars(select(HumanTask).where(HumanTask.id == inspect(task).identity[0]).options(
-        joinedload(HumanTask.ticket), joinedload(HumanTask.assignee), joinedload(HumanTask.completed_by))).one()
+    return reread(task, joinedload(HumanTask.ticket), joinedload(HumanTask.assignee),
+                  joinedload(HumanTask.completed_by))
 
 
 def _ready_task_for_update(task_id: str, user: User) -> HumanTask:

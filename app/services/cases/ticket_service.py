@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import clock, signals
@@ -14,7 +14,7 @@ from app.models import CaseKind, Customer, HumanTask, ProcessVersion, Ticket, Us
 from app.services.accounts.permissions import may_see_ticket, may_take_calls, visible_filter
 from app.services.cases import categories, kinds
 from app.services.sla import deadlines
-from app.services.transaction import transaction
+from app.services.transaction import reread, transaction
 from app.workflow import runtime
 
 
@@ -127,8 +127,7 @@ ANSWERED_WITH = (joinedload(Ticket.customer), joinedload(Ticket.team), joinedloa
 def answered(ticket: Ticket) -> Ticket:
     """``ticket`` after its commit, read again with ``ANSWERED_WITH`` in one statement (the lazy loads of the
     expired rows would take one each)."""
-    return db.session.scalars(select(Ticket).where(Ticket.id == inspect(ticket).identity[0])
-                              .options(*ANSWERED_WITH)).one()
+    return reread(ticket, *ANSWERED_WITH)
 
 
 def visible_ticket(number: str, actor: User, *, answered: bool = False) -> Ticket:
