@@ -1,7 +1,7 @@
 """The periodic review of closed tickets."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app import clock
@@ -66,6 +66,12 @@ def test_a_complaint_taken_through_the_process_is_measured(app, api, open_compla
     assert times["figures"]["resolution_mean_hours"] is not None
     assert [row["tickets"] for row in times["tables"][1]["rows"]][:1] == [1]
     assert sla["figures"]["resolution_compliance"] == 100.0
+
+
+def test_the_dashboard_period_ends_today_in_the_office_by_default(api):
+    clock.freeze(datetime(2026, 12, 5, 2, 0, tzinfo=UTC))  # 20:00 of 4 December in Mexico City
+    body = _section(api, section="volume")
+    assert (body["from"], body["to"]) == ("2026-11-05", "2026-12-04")
 
 
 def test_the_dashboard_is_for_supervisors_and_checks_its_filter(api):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.i18n import _l
 from app.models import Customer, LineOfBusiness, Team, Ticket, User
@@ -90,6 +91,11 @@ class ControlFilter:
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def office_today() -> date:
+    """Today in the office's time zone, the one the periods' dates are in (not UTC's)."""
+    return clock.now().astimezone(_zone()).date()
 
 
 def choices() -> dict[str, list[tuple[str, str]]]:
