@@ -1,5 +1,5 @@
-"""Append-only rows (timeline lines, outbox messages, inbox notifications) written as one multi-row insert per
-table, without building an ORM object for each.
+"""Rows a step appends (timeline lines, outbox messages, inbox notifications, task-index rows) written as one
+insert per table, without building an ORM object for each.
 
 A workflow step writes a dozen such rows and reads none of them back as objects; through the unit of work each
 cost an object, its bookkeeping and a flush of its own. Here a row is a plain ``Appended`` (its table and its
