@@ -80,7 +80,6 @@ def apply_effect(ctx: HandlerContext, version_id: int, effect: str) -> dict:
     if ctx.config.get("BILLING_ADAPTER", "builtin") == "http":
         message = outbox.queue("billing", ticket=ctx.ticket, recipient=ctx.config["BILLING_URL"].rstrip("/")
                                + "/credit-requests", payload=request)
-        db.session.flush()
         version.effect = {"kind": kind, "reference": f"OUT-{message.id}"}
     else:
         row = BillingRequest(kind=kind, customer_id=ctx.ticket.customer_id, ticket_id=ctx.ticket.id,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from app import signals
 from app.extensions import db
 from app.i18n import _
-from app.models import HumanTask, Notification, Ticket, TicketEvent, User
+from app.models import HumanTask, Notification, Ticket, TicketEvent, User, appended
 from handlers import notifications
 from handlers.rows import related
 
@@ -21,10 +21,10 @@ def connect() -> None:
     signals.customer_wrote.connect(on_customer_wrote)
 
 
-def notify(user: User, kind: str, message: str, *, ticket: Ticket | None = None) -> Notification:
-    row = Notification(user_id=user.id, ticket_id=ticket.id if ticket else None, kind=kind, message=message)
-    db.session.add(row)
-    return row
+def notify(user: User, kind: str, message: str, *, ticket: Ticket | None = None) -> None:
+    """Append a line to the user's inbox (written with the step's other rows: app/models/appended.py)."""
+    appended.append(Notification, user_id=user.id, ticket_id=ticket.id if ticket else None, kind=kind,
+                    message=message)
 
 
 def on_task_ready(ticket: Ticket, *, task: HumanTask, **_kw) -> None:

@@ -14,7 +14,8 @@ from sqlalchemy import bindparam, select
 
 from app import signals
 from app.extensions import db
-from app.models import CaseStatus, Customer, CustomerAccount, OutboxMessage, Team, Ticket, User
+from app.models import CaseStatus, Customer, CustomerAccount, Team, Ticket, User
+from app.models.appended import Appended
 from handlers import mail, outbox
 from handlers.rows import related
 
@@ -69,11 +70,11 @@ def update_customer(ticket: Ticket, templates: list[str], *, label: str, **conte
     primary = next((u for u in updates if u.own), updates[-1])
     trail = [{"label": u.label, "note": u.context.get("note"), "notice": u.context.get("notice_body")}
              for u in updates if u is not primary]
-    message.subject, message.body = mail.render([primary.template], ticket=ticket, customer=customer, trail=trail,
-                                                **primary.context)
+    subject, body = mail.render([primary.template], ticket=ticket, customer=customer, trail=trail, **primary.context)
+    message.update(subject=subject, body=body)
 
 
-def queued_update(ticket: Ticket, address: str) -> OutboxMessage | None:
+def queued_update(ticket: Ticket, address: str) -> Appended | None:
     """The customer mail this transaction queued for ``ticket`` to ``address`` (the confirmation of a new
     ticket), for the intake to thread it under the customer's mail or hold it back."""
     entry = outbox.transaction_scope().get("customer_updates", {}).get((ticket.id, address.lower()))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app.extensions import db
-from app.models import OutboxMessage, Ticket
+from app.models import OutboxMessage, Ticket, appended
 
 # ``db.session.info[SCOPE]`` lives as long as the outermost transaction (app/services/transaction.py ends
 # it): what this request already queued, e.g. the customer mail that further status changes join.
@@ -14,9 +14,10 @@ def transaction_scope() -> dict:
 
 
 def queue(channel: str, *, ticket: Ticket | None, recipient: str = "", subject: str = "", body: str = "",
-          payload: dict | None = None) -> OutboxMessage:
-    message = OutboxMessage(channel=channel, ticket_id=ticket.id if ticket else None, recipient=recipient,
-                            subject=subject, body=body, payload=payload)
-    db.session.add(message)
+          payload: dict | None = None) -> appended.Appended:
+    """Append a message (written with the step's other rows: app/models/appended.py); its ``update`` changes it,
+    its ``id`` is the row's."""
+    message = appended.append(OutboxMessage, kept=True, channel=channel, ticket_id=ticket.id if ticket else None,
+                              recipient=recipient, subject=subject, body=body, payload=payload)
     db.session.info["outbox_written"] = True  # the transaction kicks the worker after commit
     return message

@@ -4,7 +4,7 @@ from __future__ import annotations
 from app import signals
 from app.extensions import db
 from app.i18n import _
-from app.models import CHANNEL_LABELS, CaseKind, CaseStatus, HumanTask, Team, Ticket, TicketEvent, User
+from app.models import CHANNEL_LABELS, CaseKind, CaseStatus, HumanTask, Team, Ticket, TicketEvent, User, appended
 from handlers.rows import related
 
 
@@ -20,11 +20,24 @@ def connect() -> None:
 
 
 def add_event(ticket: Ticket, kind: str, message: str, *, public: bool = False, actor: User | None = None,
+              on_behalf_of: str | None = None, data: dict | None = None) -> None:
+    """Append a line to the timeline (written with the others of the step: app/models/appended.py)."""
+    if ticket.id is None:  # a ticket opened in this transaction and not written yet: its line needs its id
+        db.session.flush()
+    appended.append(TicketEvent, ticket_id=ticket.id, **_values(kind, message, public, actor, on_behalf_of, data))
+
+
+def new_event(ticket: Ticket, kind: str, message: str, *, public: bool = False, actor: User | None = None,
               on_behalf_of: str | None = None, data: dict | None = None) -> TicketEvent:
-    event = TicketEvent(ticket=ticket, kind=kind, message=message, public=public,
-                        actor_id=actor.id if actor else None, on_behalf_of=on_behalf_of, data=data)
+    """A timeline line as an object, for a caller that refers to it (files attached to it, its id shown)."""
+    event = TicketEvent(ticket=ticket, **_values(kind, message, public, actor, on_behalf_of, data))
     db.session.add(event)
     return event
+
+
+def _values(kind, message, public, actor, on_behalf_of, data) -> dict:
+    return {"kind": kind, "message": message, "public": public,
+            "actor_id": actor.id if actor else None, "on_behalf_of": on_behalf_of, "data": data}
 
 
 def on_opened(ticket: Ticket, *, actor: User | None = None, **_kw) -> None:

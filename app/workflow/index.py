@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app import signals
 from app.extensions import db
-from app.models import HumanTask, User
+from app.models import HumanTask, User, appended
 from app.workflow.engine import SCRIPT_ENGINE
 from app.workflow.sandbox import render_template
 from app.workflow.sandbox_process import ScriptBudgetExceeded
@@ -41,9 +41,9 @@ def sync_index(instance, workflow, ticket) -> None:
             row.status = "cancelled"
     for task_id, task in ready.items():
         if task_id not in indexed:
-            row = _new_row(instance, task, ticket)
-            db.session.add(row)
-            signals.task_ready.send(ticket, task=row)
+            values = _new_row(instance, task, ticket)
+            appended.append(HumanTask, **values)  # written with the step's other rows, no object in the session
+            signals.task_ready.send(ticket, task=HumanTask(**values))  # the row as it will read
 
 
 # What a task's row takes from its definition, refreshed when its instance moves to another version.
@@ -60,30 +60,31 @@ def refresh_ready(instance, workflow, ticket) -> None:
         if task is not None:
             fresh = _new_row(instance, task, ticket)
             for column in DEFINED_COLUMNS:
-                setattr(row, column, getattr(fresh, column))
-            row.process_id, row.assignee_id = fresh.process_id, row.assignee_id or fresh.assignee_id
+                setattr(row, column, fresh[column])
+            row.process_id, row.assignee_id = fresh["process_id"], row.assignee_id or fresh["assignee_id"]
 
 
-def _new_row(instance, task, ticket) -> HumanTask:
+def _new_row(instance, task, ticket) -> dict:
+    """The columns of a ready task's row."""
     spec = task.task_spec
     props = spec.extensions.get("properties", {}) if hasattr(spec, "extensions") else {}
     values = {field: _evaluate(task, props.get(prop)) for field, prop in PROPERTY_EXPRESSIONS.items()}
-    return HumanTask(
-        id=str(task.id),
-        instance_id=instance.id,
-        ticket_id=ticket.id,
-        process_id=instance.process_version.process_id,
-        task_name=spec.bpmn_id,
-        title=spec.bpmn_name or spec.bpmn_id,
-        lane=spec.lane,
-        candidate_team=values["candidate_team"],
-        assignee_id=_user_id(values["assignee"]),
-        excluded_user_id=_user_id(values["excluded_user"]),
-        form=props.get("formJsonSchemaFilename"),
-        instructions=_instructions(task),
-        priority=ticket.priority,
-        due_at=_as_datetime(values["due_at"]),
-    )
+    return {
+        "id": str(task.id),
+        "instance_id": instance.id,
+        "ticket_id": ticket.id,
+        "process_id": instance.process_version.process_id,
+        "task_name": spec.bpmn_id,
+        "title": spec.bpmn_name or spec.bpmn_id,
+        "lane": spec.lane,
+        "candidate_team": values["candidate_team"],
+        "assignee_id": _user_id(values["assignee"]),
+        "excluded_user_id": _user_id(values["excluded_user"]),
+        "form": props.get("formJsonSchemaFilename"),
+        "instructions": _instructions(task),
+        "priority": ticket.priority,
+        "due_at": _as_datetime(values["due_at"]),
+    }
 
 
 def _user_id(username) -> int | None:

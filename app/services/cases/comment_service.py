@@ -6,7 +6,7 @@ from app.i18n import _
 from app.models import TicketEvent, User
 from app.services.cases import attachment_service, ticket_view_service
 from app.services.transaction import transaction
-from handlers.timeline import add_event
+from handlers.timeline import new_event
 
 MAX_LENGTH = 4000
 
@@ -20,7 +20,7 @@ def add_internal_comment(number: str, text: str, actor: User) -> TicketEvent:
                                errors={"text": [_("At most %(n)s characters.", n=MAX_LENGTH)]})
     with transaction():
         ticket = ticket_view_service.visible_ticket(number, actor)
-        event = add_event(ticket, "comment", text, public=False, actor=actor)
+        event = new_event(ticket, "comment", text, public=False, actor=actor)
     return event
 
 
@@ -29,6 +29,6 @@ def attach_file(number: str, filename: str, data: bytes, actor: User):
     with transaction():
         ticket = ticket_view_service.visible_ticket(number, actor)
         name = attachment_service.sanitize_filename(filename)
-        event = add_event(ticket, "attachment", _("File attached: %(name)s", name=name), actor=actor)
+        event = new_event(ticket, "attachment", _("File attached: %(name)s", name=name), actor=actor)
         attachment = attachment_service.store(ticket, filename, data, source="staff", actor=actor, event=event)
     return attachment

@@ -43,7 +43,7 @@ def write(ticket: Ticket, text: str, files: list[tuple[str, bytes]] = (), *, act
     waiting = waiting_for_answer(ticket)
     question = pending_question(ticket) if waiting else None
     data = {"via": via, "answers": question.id if question else None}
-    event = timeline.add_event(ticket, "customer_message", text or _("(Files only.)"), public=True, actor=actor,
+    event = timeline.new_event(ticket, "customer_message", text or _("(Files only.)"), public=True, actor=actor,
                                on_behalf_of=ticket.customer.name if actor else None, data=data)
     db.session.flush()
     for name, content in files:

@@ -275,7 +275,7 @@ def _rate_limited(row: InboundMessage, mail: ParsedMail) -> str:
     if ticket is None:
         row.status, row.outcome, row.error = "held", RATE_LIMITED, note
         return "held"
-    event = timeline.add_event(ticket, "customer_email", _text(mail), public=True,
+    event = timeline.new_event(ticket, "customer_email", _text(mail), public=True,
                                data=_event_data(row, mail, rate_limited=True))
     db.session.flush()
     _keep_attachments(ticket, mail, event)
@@ -323,7 +323,7 @@ def _comment(row: InboundMessage, mail: ParsedMail, ticket: Ticket) -> str:
         data["awaiting_confirmation"] = True
         if proposal:
             data["proposed_answer"] = proposal  # staff decide: the task is never completed from a mail
-    event = timeline.add_event(ticket, "customer_email", text, public=True, data=data)
+    event = timeline.new_event(ticket, "customer_email", text, public=True, data=data)
     db.session.flush()
     _keep_attachments(ticket, mail, event)
     row.ticket_id, row.outcome = ticket.id, "comment"
@@ -333,7 +333,7 @@ def _comment(row: InboundMessage, mail: ParsedMail, ticket: Ticket) -> str:
 
 def _deliver(row: InboundMessage, mail: ParsedMail, ticket: Ticket) -> str:
     text = _text(mail)
-    event = timeline.add_event(ticket, "customer_email", text, public=True,
+    event = timeline.new_event(ticket, "customer_email", text, public=True,
                                data=_event_data(row, mail, delivered_to_workflow=True))
     db.session.flush()
     _keep_attachments(ticket, mail, event)
@@ -419,7 +419,7 @@ def _link_new_ticket(inbound_id: int, mail: ParsedMail, unknown: bool, foreign: 
     """The mail's own rows on the ticket it just opened, in the same transaction."""
     row = db.session.get(InboundMessage, inbound_id)
     row.ticket_id, row.outcome = ticket.id, "created"
-    event = timeline.add_event(ticket, "customer_email", _text(mail), public=True, data=_event_data(row, mail))
+    event = timeline.new_event(ticket, "customer_email", _text(mail), public=True, data=_event_data(row, mail))
     db.session.flush()
     _keep_attachments(ticket, mail, event)
     provisional = db.session.scalar(select(ProvisionalCustomer).where(
@@ -461,11 +461,11 @@ def _answer(row: InboundMessage, ticket: Ticket, mail: ParsedMail) -> None:
                                 if answered >= current_app.config["MAIL_AUTO_REPLIES_PER_DAY"] else None)
     db.session.add(AutoReplyLog(address=address, ticket_id=ticket.id, inbound_id=row.id, suppressed=bool(reason)))
     if reason:
-        confirmation.status, confirmation.last_error = "suppressed", reason
+        confirmation.update(status="suppressed", last_error=reason)
         return
     thread = [f"<{mail.message_id}>"] if mail.message_id else []
-    confirmation.payload = {**(confirmation.payload or {}), "auto_reply": True,
-                            "in_reply_to": thread[0] if thread else None, "references": thread}
+    confirmation.update(payload={**(confirmation.values["payload"] or {}), "auto_reply": True,
+                                 "in_reply_to": thread[0] if thread else None, "references": thread})
 
 
 # --- the customer's confirmation -------------------------------------------------------------------------

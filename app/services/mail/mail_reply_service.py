@@ -41,10 +41,9 @@ def reply_to_customer(ticket_number: str, text: str, actor: User):
         message = outbox.queue("email", ticket=ticket, recipient=address, subject=subject, body=body,
                                payload={"kind": delivery.HUMAN_REPLY, "in_reply_to": in_reply_to,
                                         "references": references})
-        db.session.flush()
         timeline.add_event(ticket, "staff_reply", text, public=True, actor=actor,
                            data={"outbox_id": message.id, "to": address})
-    return message
+    return db.session.get(OutboxMessage, message.id)
 
 
 def thread_headers(ticket: Ticket, address: str) -> tuple[str | None, list[str]]:
