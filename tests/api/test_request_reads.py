@@ -1,7 +1,9 @@
 """What a task completion and a ticket read send to the database before their answer (issue 14): the task
-to complete comes with its ticket, customer and process version in its own statement, and a ticket's tasks are
-asked about only when the reader's roles do not already let him see it."""
+to complete comes with its ticket, customer, workflow instance and process version in its own statement, and a
+ticket's tasks are asked about only when the reader's roles do not already let him see it."""
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import select
 
@@ -15,17 +17,17 @@ def _ready_diagnosis(number: str) -> HumanTask:
                              .where(Ticket.number == number, HumanTask.status == "ready"))
 
 
-def test_a_completion_reads_the_task_with_its_ticket_customer_and_version_in_one_statement(api, diagnosing):
+def test_a_completion_reads_the_task_with_its_ticket_customer_instance_and_version_in_one_statement(api, diagnosing):
     technician = diagnosing.technician
     task = api.ready_task(technician, diagnosing.number, "Diagnóstico")
     body = {"data": {"diagnosis": "Saturación del canal Wi-Fi", "outcome": "remota"}}
     sent = statements_while(lambda: api.post(f"/tasks/{task['id']}/complete", technician, json=body))
-    # What the use case reads before the runtime locks the task's workflow instance.
-    before_the_workflow = sent[:next(i for i, s in enumerate(sent) if "FROM workflow_instance JOIN" in s)]
-    [read] = [s for s in before_the_workflow if "FROM human_task" in s]
-    assert "JOIN ticket" in read and "JOIN customer" in read and "process_version_id" in read
-    assert not [s for s in before_the_workflow if s.lstrip().startswith(("SELECT ticket.", "SELECT customer.",
-                                                                          "SELECT workflow_instance."))]
+    # What the use case reads up to its first write (the answer's read after the commit left out).
+    before_writing = sent[:next(i for i, s in enumerate(sent) if s.lstrip().startswith(("INSERT", "UPDATE")))]
+    [read] = [s for s in before_writing if "FROM human_task" in s]
+    assert all(f"JOIN {table}" in read for table in ("ticket", "customer", "workflow_instance", "process_version"))
+    # None of them read again on its own, by the form's validation or by the runtime.
+    assert not [s for s in before_writing if re.match(r"\s*SELECT (ticket|workflow_instance|process_version)\.id,", s)]
 
 
 def test_contact_center_and_supervisors_read_a_ticket_without_asking_about_its_tasks(api, diagnosing):

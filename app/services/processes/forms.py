@@ -76,12 +76,6 @@ def _stored_form(database: str, version_id: int, name: str) -> dict | None:
     return _checked(json.dumps(stored[name], sort_keys=True)) if name in stored else None
 
 
-# The process version of a ``HumanTask``'s instance as a column: read in the task's own statement, it spares
-# the statement ``version_of`` sends.
-TASK_VERSION = (select(WorkflowInstance.process_version_id)
-                .where(WorkflowInstance.id == HumanTask.instance_id).scalar_subquery())
-
-
 def version_of(task: HumanTask) -> int | None:
     return db.session.scalar(select(WorkflowInstance.process_version_id)
                              .where(WorkflowInstance.id == task.instance_id))
@@ -94,7 +88,7 @@ def task_schema(task: HumanTask) -> dict:
 
 def validate_task(task: HumanTask, data, version_id: int | None) -> dict:
     """``data`` checked against the task's form as its process version has it (``version_id``: ``version_of``
-    the task, or ``TASK_VERSION`` read with it)."""
+    the task, or its instance's as the caller read it)."""
     return validate(task.form, data, task.ticket.kind, task.ticket, version_id=version_id)
 
 
