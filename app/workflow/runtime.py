@@ -176,6 +176,12 @@ def hold_locked(instance_ids: list[int]) -> list:
 _LOCKED = "locked_instances"
 
 
+def hold_read(instance: WorkflowInstance) -> None:
+    """``instance`` as its caller already read and locked it (FOR UPDATE), with its process version: ``load``
+    takes it as it is instead of reading its row again (a task completion reads it with the task)."""
+    transaction_scope().setdefault(_LOCKED, {})[instance.id] = instance
+
+
 def load(instance_id: int) -> tuple[WorkflowInstance, object]:
     """Lock the instance row (FOR UPDATE where the database has it) and rebuild its workflow."""
     # Its version comes in the same statement (the advance needs its process id); only the instance is locked.

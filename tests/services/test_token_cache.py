@@ -85,3 +85,10 @@ def test_a_role_change_applies_at_once_and_expiry_still_counts(member):
     clock.advance(timedelta(hours=current_app.config["API_TOKEN_HOURS"], seconds=1))
     with pytest.raises(Unauthorized):
         fresh_request(lambda: auth_service.user_for_token(token))
+
+
+def test_a_request_that_changes_its_user_roles_in_place_leaves_the_next_request_his_own(member):
+    token, _row = auth_service.issue_token("cache.tecnico", PASSWORD)
+    fresh_request(lambda: auth_service.user_for_token(token)).roles.append("supervisor")  # never committed
+    db.session.rollback()
+    assert fresh_request(lambda: auth_service.user_for_token(token)).roles == ["technician"]

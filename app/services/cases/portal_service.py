@@ -171,7 +171,7 @@ def complete_customer_task(customer_id: int, task_id: str, data) -> HumanTask:
             raise NotFound(_("Task not found."))
         if task.status != "ready":
             raise Conflict(_("This task is no longer pending: someone else completed it or the process moved on."))
-        forms.validate_task(task, data)
+        forms.validate_task(task, data, forms.version_of(task))
         runtime.complete_task(task, data, None, None)
     return task
 

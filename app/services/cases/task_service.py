@@ -10,7 +10,7 @@ from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
-from app.models import HumanTask, Ticket, User
+from app.models import HumanTask, Ticket, User, WorkflowInstance
 from app.services.accounts.permissions import CUSTOMER_ROLE, lane_role, may_reassign, may_work, visible_filter
 from app.services.cases import attachment_service, inbox_service, task_query
 from app.services.control import audit_service
@@ -100,7 +100,7 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
     ``uploads`` are the files of the form's file fields ({field: (file name, bytes)}): kept as the ticket's
     attachments, and the field holds ``attachment:<id>`` (task data stays small and JSON)."""
     with transaction():
-        task = _ready_task_for_update(task_id, user)
+        task, instance = _task_to_complete(task_id, user)
         _check_may_work(user, task)
         if task.assignee_id not in (None, user.id) and not user.has_role("supervisor"):
             raise Conflict(_("%(name)s holds this task.", name=task.assignee.full_name))
@@ -108,11 +108,12 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
         on_behalf_of = (on_behalf_of or task.ticket.customer.name) if lane_role(task.lane) == CUSTOMER_ROLE else None
         if uploads and isinstance(data, dict):
             data = {**data, **{field: name for field, (name, _bytes) in uploads.items()}}
-        forms.validate_task(task, data)
+        forms.validate_task(task, data, instance.process_version_id)
         for field, (name, content) in (uploads or {}).items():
             stored = attachment_service.store(task.ticket, name, content, source="staff", actor=user)
             db.session.flush()
             data[field] = f"{ATTACHMENT_PREFIX}{stored.id}"
+        runtime.hold_read(instance)
         runtime.complete_task(task, data, user, on_behalf_of)
     return task
 
@@ -125,8 +126,29 @@ def answered(task: HumanTask) -> HumanTask:
 
 
 def _ready_task_for_update(task_id: str, user: User) -> HumanTask:
-    task = db.session.scalar(
-        select(HumanTask).where(HumanTask.id == task_id, visible_filter(user)).with_for_update())
+    return _ready(db.session.scalar(_for_update(task_id, user)))
+
+
+def _task_to_complete(task_id: str, user: User) -> tuple[HumanTask, WorkflowInstance]:
+    """The task locked as ``_ready_task_for_update`` locks it, with what completing it reads next in the same
+    statement: its ticket and customer (the form's kind and choices, a customer step's name) and its workflow
+    instance with its process version (which form validates the data), locked with it as the runtime's ``load``
+    would lock it a moment later."""
+    row = db.session.execute(
+        _for_update(task_id, user).add_columns(WorkflowInstance)
+        .join(WorkflowInstance, WorkflowInstance.id == HumanTask.instance_id)
+        .options(joinedload(HumanTask.ticket).joinedload(Ticket.customer),
+                 joinedload(WorkflowInstance.process_version, innerjoin=True))
+        .with_for_update(of=(HumanTask, WorkflowInstance))).first()
+    return _ready(row[0] if row else None), row[1]
+
+
+def _for_update(task_id: str, user: User):
+    return (select(HumanTask).where(HumanTask.id == task_id, visible_filter(user))
+            .with_for_update(of=HumanTask))
+
+
+def _ready(task: HumanTask | None) -> HumanTask:
     if task is None:
         raise NotFound(_("Task not found."))
     if task.status != "ready":

@@ -138,12 +138,14 @@ def visible_ticket(number: str, actor: User, *, answered: bool = False) -> Ticke
     no unchecked getter. The customer's own channels find tickets by their customer (``portal_service``)."""
     ticket = db.session.scalar(select(Ticket).where(Ticket.number == number)
                                .options(*(ANSWERED_WITH if answered else ())))
-    if ticket is not None:
-        lanes = db.session.scalars(select(HumanTask.lane).where(HumanTask.ticket_id == ticket.id,
-                                                                visible_filter(actor)).limit(1)).all()
-        if may_see_ticket(actor, ticket, lanes):
-            return ticket
+    if ticket is not None and may_see_ticket(actor, ticket, lambda: _has_visible_task(ticket, actor)):
+        return ticket
     raise NotFound(_("Ticket %(number)s does not exist.", number=number))
+
+
+def _has_visible_task(ticket: Ticket, actor: User) -> bool:
+    return db.session.scalar(select(HumanTask.id).where(HumanTask.ticket_id == ticket.id, visible_filter(actor))
+                             .limit(1)) is not None
 
 
 def open_tasks(ticket: Ticket) -> list[HumanTask]:

@@ -76,18 +76,20 @@ def _stored_form(database: str, version_id: int, name: str) -> dict | None:
     return _checked(json.dumps(stored[name], sort_keys=True)) if name in stored else None
 
 
-def _version_of(task: HumanTask) -> int | None:
+def version_of(task: HumanTask) -> int | None:
     return db.session.scalar(select(WorkflowInstance.process_version_id)
                              .where(WorkflowInstance.id == task.instance_id))
 
 
 def task_schema(task: HumanTask) -> dict:
     """The form of a task as its process version has it (a running ticket keeps the form it started with)."""
-    return load_schema(task.form, task.ticket.kind, version_id=_version_of(task))
+    return load_schema(task.form, task.ticket.kind, version_id=version_of(task))
 
 
-def validate_task(task: HumanTask, data) -> dict:
-    return validate(task.form, data, task.ticket.kind, task.ticket, version_id=_version_of(task))
+def validate_task(task: HumanTask, data, version_id: int | None) -> dict:
+    """``data`` checked against the task's form as its process version has it (``version_id``: ``version_of``
+    the task, or its instance's as the caller read it)."""
+    return validate(task.form, data, task.ticket.kind, task.ticket, version_id=version_id)
 
 
 def load_schema(name: str | None, kind: str | None = None, *, version_id: int | None = None) -> dict:
