@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.models import HumanTask, TicketEvent, WorkflowInstance
+from app.models import HumanTask, Notification, OutboxMessage, TicketEvent, WorkflowInstance
 from app.services.cases import timer_service
+from handlers.registry import SERVICE_TASKS
 from tests.services.conftest import open_complaint, validate
 from tests.workload import copy_ticket
 
@@ -95,3 +96,27 @@ def test_an_instance_that_fails_is_passed_over_and_the_others_fire(app, monkeypa
 
     monkeypatch.setattr(timer_service.runtime, "fire_timers", fire)
     assert timer_service.fire_due_timers() == 1  # the next sweep tries it again
+
+
+def test_an_escalation_whose_handler_fails_is_recorded_as_the_instance_error_and_leaves_no_writes(app, monkeypatch):
+    # The batch fires without a savepoint per instance: the failure rolls the whole batch back, the others
+    # fire again one per transaction and the failing one is recorded, none of its handler's writes kept.
+    ids = waiting_tickets(5)
+    db.session.commit()
+    escalate = SERVICE_TASKS["ticket.escalate"]
+
+    def escalate_then_fail(ctx, **params):
+        result = escalate(ctx, **params)  # the timeline line, the notices and the mail are written first
+        if ctx.ticket.id == ids[2]:
+            raise ConnectionError("supervisors' inbox down")
+        return result
+
+    monkeypatch.setitem(SERVICE_TASKS, "ticket.escalate", escalate_then_fail)
+    assert timer_service.fire_due_timers() == 5
+    assert escalations_per_ticket(ids) == Counter({**dict.fromkeys(ids, 1), ids[2]: 0})
+    failed = db.session.scalar(select(WorkflowInstance).where(WorkflowInstance.ticket_id == ids[2]))
+    assert (failed.status, failed.error_task) == ("error", "escalar_ticket")
+    assert "supervisors' inbox down" in failed.error_message
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.ticket_id == ids[2])) == 0
+    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.ticket_id == ids[2],
+                                                                     Notification.kind == "escalated")) == 0

@@ -43,7 +43,8 @@ def fire_due_timers() -> int:
                 _take_turn()
                 batch = _take_due(passed_over, batch_size)
                 held = runtime.hold_locked(batch)  # noqa: F841 - referenced while the batch fires
-                still_due = [instance_id for instance_id in batch if _fire(instance_id)]
+                with runtime.all_or_nothing():  # a failure rolls the batch back: see _fire_one_by_one
+                    still_due = [instance_id for instance_id in batch if _fire(instance_id)]
         except Exception:
             if batch is None:
                 raise  # the database itself failed: nothing to pass over, the next sweep tries again
