@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app import clock
@@ -120,3 +121,24 @@ def test_an_escalation_whose_handler_fails_is_recorded_as_the_instance_error_and
     assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.ticket_id == ids[2])) == 0
     assert db.session.scalar(select(func.count(Notification.id)).where(Notification.ticket_id == ids[2],
                                                                      Notification.kind == "escalated")) == 0
+
+
+def test_on_sqlite_a_worker_waits_for_the_other_ones_turn_before_it_fires(app):
+    if db.engine.url.get_backend_name() != "sqlite":
+        pytest.skip("the turns of SQLite's workers")
+    ids = waiting_tickets(3)
+    db.session.commit()
+    fired = []
+
+    def worker():
+        with app.app_context():  # a second worker: its own session and connection
+            fired.append(timer_service.fire_due_timers())
+
+    with timer_service._turnstile():  # the other worker's turn (its own open file: flock excludes this one)
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join(timeout=0.5)
+        assert thread.is_alive() and fired == []  # the write lock is free: only the turn holds it back
+    thread.join()
+    assert fired == [3]
+    assert escalations_per_ticket(ids) == Counter(dict.fromkeys(ids, 1))
