@@ -190,6 +190,19 @@ def hold_locked(instance_ids: list[int]) -> list:
 _LOCKED = "locked_instances"
 
 
+def restore_ahead(instance_ids: list[int]) -> None:
+    """Deserialize these instances' workflows now, before their transaction: ``load`` takes each as long as its
+    row still has the version read here (``engine.take_live``), and reads it again otherwise. The timer sweep on
+    SQLite does this while the other worker holds the write lock, so that part of firing runs beside it."""
+    rows = db.session.execute(select(WorkflowInstance.id, WorkflowInstance.lock_version, WorkflowInstance.state,
+                                     WorkflowInstance.process_version_id)
+                              .where(WorkflowInstance.id.in_(instance_ids))) if instance_ids else []
+    for instance_id, lock_version, state, version_id in rows:
+        if state and engine.is_spec_cached(version_id):  # restoring a spec is for the first firing to do
+            spec, subprocess_specs = engine.restore_spec(version_id, "")
+            engine.keep_live(instance_id, lock_version, engine.load_state(state, spec, subprocess_specs))
+
+
 def load(instance_id: int) -> tuple[WorkflowInstance, object]:
     """Lock the instance row (FOR UPDATE where the database has it) and rebuild its workflow."""
     # Its version comes in the same statement (the advance needs its process id); only the instance is locked.

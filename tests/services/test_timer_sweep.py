@@ -8,12 +8,13 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app import clock
 from app.extensions import db
 from app.models import HumanTask, Notification, OutboxMessage, TicketEvent, WorkflowInstance
 from app.services.cases import timer_service
+from app.workflow import engine, runtime
 from handlers.registry import SERVICE_TASKS
 from tests.services.conftest import open_complaint, validate
 from tests.workload import copy_ticket
@@ -141,4 +142,22 @@ def test_on_sqlite_a_worker_waits_for_the_other_ones_turn_before_it_fires(app):
         assert thread.is_alive() and fired == []  # the write lock is free: only the turn holds it back
     thread.join()
     assert fired == [3]
+    assert escalations_per_ticket(ids) == Counter(dict.fromkeys(ids, 1))
+
+
+def test_a_workflow_restored_ahead_is_fired_without_reading_its_state_again_unless_it_changed(app, monkeypatch):
+    ids = waiting_tickets(2)
+    db.session.commit()
+    first, second = db.session.scalars(select(WorkflowInstance.id).where(
+        WorkflowInstance.ticket_id.in_(ids), WorkflowInstance.status == "running").order_by(WorkflowInstance.id))
+    engine.forget_live()
+    runtime.restore_ahead([first, second])
+    db.session.execute(update(WorkflowInstance).where(WorkflowInstance.id == second)  # advanced meanwhile
+                       .values(lock_version=WorkflowInstance.lock_version + 1))
+    db.session.commit()
+    restored = []
+    monkeypatch.setattr(engine, "load_state", lambda *args, load=engine.load_state: restored.append(1) or load(*args))
+
+    assert timer_service.fire_due_timers() == 2
+    assert restored == [1]  # only the one whose row changed after it was restored
     assert escalations_per_ticket(ids) == Counter(dict.fromkeys(ids, 1))

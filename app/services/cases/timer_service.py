@@ -57,6 +57,8 @@ def fire_due_timers() -> int:
         fired += len(batch)
         if hand_off:
             time.sleep(hand_off)
+            if _turn_taken():
+                _restore_next(passed_over, batch_size)
 
 
 # On SQLite the write lock is the whole database's: two workers fire nothing in parallel, they take turns. A
@@ -84,13 +86,31 @@ def _turn():
 def _turnstile():
     """The sweeping workers' turn on a SQLite file: an exclusive ``flock`` on ``<database>-sweep``, held until
     the file is closed (a worker that dies releases it with its descriptors)."""
-    database = db.session.get_bind().url.database
-    if not database or database == ":memory:":  # one connection's database: no other worker shares it
+    path = _turnstile_path()
+    if path is None:  # one connection's database: no other worker shares it
         yield
         return
-    with open(f"{database}-sweep", "a") as turn:
+    with open(path, "a") as turn:
         fcntl.flock(turn, fcntl.LOCK_EX)
         yield
+
+
+def _turn_taken() -> bool:
+    """Whether another worker holds the turn now (and fires the oldest due batch)."""
+    path = _turnstile_path()
+    if path is None:
+        return False
+    with open(path, "a") as turn:
+        try:
+            fcntl.flock(turn, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False
+
+
+def _turnstile_path() -> str | None:
+    database = db.session.get_bind().url.database
+    return None if not database or database == ":memory:" else f"{database}-sweep"
 
 
 def _fire(instance_id: int) -> bool:
@@ -121,14 +141,28 @@ def _fire_one_by_one(batch: list[int], passed_over: set[int]) -> int:
     return fired
 
 
+def _restore_next(passed_over: set[int], size: int) -> None:
+    """On SQLite, after this worker's turn: while the other worker fires the oldest due batch, deserialize the
+    batch after it, which is the one this worker takes next (if it took the turn first, or a web request fired
+    some of them, ``load`` reads those again: only this work is lost)."""
+    try:
+        runtime.restore_ahead(list(db.session.scalars(_due(passed_over).offset(size).limit(size))))
+    finally:
+        db.session.rollback()  # end the read: a snapshot held while waiting would keep the WAL from checkpointing
+
+
 def _take_due(passed_over: set[int], size: int, only: int | None = None) -> list[int]:
     """Lock up to ``size`` due instances (skipping those other workers hold), oldest due first."""
-    query = (select(WorkflowInstance.id)
-             .where(WorkflowInstance.status == "running", WorkflowInstance.next_timer_due <= clock.now())
-             .order_by(WorkflowInstance.next_timer_due, WorkflowInstance.id).limit(size)
-             .with_for_update(skip_locked=True))
-    if passed_over:
-        query = query.where(WorkflowInstance.id.not_in(passed_over))
+    query = _due(passed_over).limit(size).with_for_update(skip_locked=True)
     if only is not None:
         query = query.where(WorkflowInstance.id == only)
     return list(db.session.scalars(query))
+
+
+def _due(passed_over: set[int]):
+    query = (select(WorkflowInstance.id)
+             .where(WorkflowInstance.status == "running", WorkflowInstance.next_timer_due <= clock.now())
+             .order_by(WorkflowInstance.next_timer_due, WorkflowInstance.id))
+    if passed_over:
+        query = query.where(WorkflowInstance.id.not_in(passed_over))
+    return query
