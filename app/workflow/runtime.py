@@ -8,6 +8,7 @@ event catches them (continue-as-new: docs/architecture.md).
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial, wraps
 from uuid import UUID
@@ -71,6 +72,19 @@ def _replayable(fn):
         db.session.info.update(info)
         return fn(*args, **kwargs)
     return call
+
+
+@contextmanager
+def all_or_nothing():
+    """The calls in this block take no savepoint of their own, and a step that fails raises ``_Replay`` instead
+    of being recorded: for a caller that rolls its whole transaction back when any of them fails and then runs
+    each again in a transaction of its own, where the failure is recorded as usual (the timer sweep's batch).
+    A savepoint per call costs two statements and a flush, and would hold nothing the batch's rollback does not."""
+    token = engine.one_savepoint.set(True)
+    try:
+        yield
+    finally:
+        engine.one_savepoint.reset(token)
 
 
 def _copy(value):
@@ -180,6 +194,19 @@ def hold_read(instance: WorkflowInstance) -> None:
     """``instance`` as its caller already read and locked it (FOR UPDATE), with its process version: ``load``
     takes it as it is instead of reading its row again (a task completion reads it with the task)."""
     transaction_scope().setdefault(_LOCKED, {})[instance.id] = instance
+
+
+def restore_ahead(instance_ids: list[int]) -> None:
+    """Deserialize these instances' workflows now, before their transaction: ``load`` takes each as long as its
+    row still has the version read here (``engine.take_live``), and reads it again otherwise. The timer sweep on
+    SQLite does this while the other worker holds the write lock, so that part of firing runs beside it."""
+    rows = db.session.execute(select(WorkflowInstance.id, WorkflowInstance.lock_version, WorkflowInstance.state,
+                                     WorkflowInstance.process_version_id)
+                              .where(WorkflowInstance.id.in_(instance_ids))) if instance_ids else []
+    for instance_id, lock_version, state, version_id in rows:
+        if state and engine.is_spec_cached(version_id):  # restoring a spec is for the first firing to do
+            spec, subprocess_specs = engine.restore_spec(version_id, "")
+            engine.keep_live(instance_id, lock_version, engine.load_state(state, spec, subprocess_specs))
 
 
 def load(instance_id: int) -> tuple[WorkflowInstance, object]:

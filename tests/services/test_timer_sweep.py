@@ -7,12 +7,15 @@ import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
 from app import clock
 from app.extensions import db
-from app.models import HumanTask, TicketEvent, WorkflowInstance
+from app.models import HumanTask, Notification, OutboxMessage, TicketEvent, WorkflowInstance
 from app.services.cases import timer_service
+from app.workflow import engine, runtime
+from handlers.registry import SERVICE_TASKS
 from tests.services.conftest import open_complaint, validate
 from tests.workload import copy_ticket
 
@@ -95,3 +98,66 @@ def test_an_instance_that_fails_is_passed_over_and_the_others_fire(app, monkeypa
 
     monkeypatch.setattr(timer_service.runtime, "fire_timers", fire)
     assert timer_service.fire_due_timers() == 1  # the next sweep tries it again
+
+
+def test_an_escalation_whose_handler_fails_is_recorded_as_the_instance_error_and_leaves_no_writes(app, monkeypatch):
+    # The batch fires without a savepoint per instance: the failure rolls the whole batch back, the others
+    # fire again one per transaction and the failing one is recorded, none of its handler's writes kept.
+    ids = waiting_tickets(5)
+    db.session.commit()
+    escalate = SERVICE_TASKS["ticket.escalate"]
+
+    def escalate_then_fail(ctx, **params):
+        result = escalate(ctx, **params)  # the timeline line, the notices and the mail are written first
+        if ctx.ticket.id == ids[2]:
+            raise ConnectionError("supervisors' inbox down")
+        return result
+
+    monkeypatch.setitem(SERVICE_TASKS, "ticket.escalate", escalate_then_fail)
+    assert timer_service.fire_due_timers() == 5
+    assert escalations_per_ticket(ids) == Counter({**dict.fromkeys(ids, 1), ids[2]: 0})
+    failed = db.session.scalar(select(WorkflowInstance).where(WorkflowInstance.ticket_id == ids[2]))
+    assert (failed.status, failed.error_task) == ("error", "escalar_ticket")
+    assert "supervisors' inbox down" in failed.error_message
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.ticket_id == ids[2])) == 0
+    assert db.session.scalar(select(func.count(Notification.id)).where(Notification.ticket_id == ids[2],
+                                                                     Notification.kind == "escalated")) == 0
+
+
+def test_on_sqlite_a_worker_waits_for_the_other_ones_turn_before_it_fires(app):
+    if db.engine.url.get_backend_name() != "sqlite":
+        pytest.skip("the turns of SQLite's workers")
+    ids = waiting_tickets(3)
+    db.session.commit()
+    fired = []
+
+    def worker():
+        with app.app_context():  # a second worker: its own session and connection
+            fired.append(timer_service.fire_due_timers())
+
+    with timer_service._turnstile():  # the other worker's turn (its own open file: flock excludes this one)
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join(timeout=0.5)
+        assert thread.is_alive() and fired == []  # the write lock is free: only the turn holds it back
+    thread.join()
+    assert fired == [3]
+    assert escalations_per_ticket(ids) == Counter(dict.fromkeys(ids, 1))
+
+
+def test_a_workflow_restored_ahead_is_fired_without_reading_its_state_again_unless_it_changed(app, monkeypatch):
+    ids = waiting_tickets(2)
+    db.session.commit()
+    first, second = db.session.scalars(select(WorkflowInstance.id).where(
+        WorkflowInstance.ticket_id.in_(ids), WorkflowInstance.status == "running").order_by(WorkflowInstance.id))
+    engine.forget_live()
+    runtime.restore_ahead([first, second])
+    db.session.execute(update(WorkflowInstance).where(WorkflowInstance.id == second)  # advanced meanwhile
+                       .values(lock_version=WorkflowInstance.lock_version + 1))
+    db.session.commit()
+    restored = []
+    monkeypatch.setattr(engine, "load_state", lambda *args, load=engine.load_state: restored.append(1) or load(*args))
+
+    assert timer_service.fire_due_timers() == 2
+    assert restored == [1]  # only the one whose row changed after it was restored
+    assert escalations_per_ticket(ids) == Counter(dict.fromkeys(ids, 1))
