@@ -2,7 +2,12 @@
 
 Tests move it with ``clock.freeze(...)``/``clock.advance(...)`` instead of sleeping.
 """
-from datetime import UTC, datetime, timedelta
+import os
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+# The office's time zone, the one of every date a person reads or picks (periods, business hours, documents).
+OFFICE_TZ = ZoneInfo(os.environ.get("ATIENDE_TIMEZONE", "America/Mexico_City"))
 
 _offset = timedelta(0)
 _frozen: datetime | None = None
@@ -13,6 +18,11 @@ def now() -> datetime:
     if _frozen is not None:
         return _frozen
     return datetime.now(UTC) + _offset
+
+
+def office_today() -> date:
+    """Today in the office's time zone (after 18:00 in Mexico City UTC is already on tomorrow)."""
+    return now().astimezone(OFFICE_TZ).date()
 
 
 def freeze(at: datetime) -> None:

@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from app import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -10,7 +12,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")  # default: sqlite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "es"
-    BABEL_DEFAULT_TIMEZONE = os.environ.get("ATIENDE_TIMEZONE", "America/Mexico_City")
+    BABEL_DEFAULT_TIMEZONE = clock.OFFICE_TZ.key
     PROCESSES_DIR = str(ROOT / "processes")
     FORMS_DIR = str(ROOT / "forms")
     ANALYST_GUIDE = str(ROOT / "docs" / "guia-analista.md")  # served at /staff/guide

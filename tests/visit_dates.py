@@ -7,7 +7,7 @@ from app.businesstime import calendar as calendars
 
 def working_day(after_days: int = 7) -> str:
     """An ISO date at least ``after_days`` ahead, Monday to Friday and no official holiday."""
-    day = clock.now().astimezone(calendars.LOCAL_TZ).date() + timedelta(days=after_days)
+    day = clock.office_today() + timedelta(days=after_days)
     while day.weekday() > 4 or day in calendars.mexican_holidays():
         day += timedelta(days=1)
     return day.isoformat()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from app.businesstime.calendar import LOCAL_TZ, Calendar
+from app import clock
+from app.businesstime.calendar import Calendar
 
 # A calendar with no opening hour at all would never reach a deadline: stop looking after ten years.
 MAX_DAYS = 3660
@@ -41,7 +42,7 @@ def _windows_from(start: datetime, calendar: Calendar) -> Iterator[tuple[datetim
     if calendar.weekly_minutes == 0:
         raise ValueError(f"the calendar {calendar.code!r} has no opening hours")
     start = start.astimezone(UTC)
-    day: date = start.astimezone(LOCAL_TZ).date()
+    day: date = start.astimezone(clock.OFFICE_TZ).date()
     for _ in range(MAX_DAYS):
         for opens, closes in calendar.open_intervals(day):
             if closes <= start:

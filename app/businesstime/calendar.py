@@ -1,20 +1,18 @@
 """A business calendar as a value: weekly opening windows, closed days (official Mexican holidays from the
-``holidays`` package plus the company's days off), all in America/Mexico_City."""
+``holidays`` package plus the company's days off), all in the office's time zone (``clock.OFFICE_TZ``)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models import BusinessCalendar, BusinessHours, CalendarDayOff, reference
-
-LOCAL_TZ = ZoneInfo("America/Mexico_City")
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +36,7 @@ class Calendar:
         """The day's opening windows (local wall-clock hours) as UTC datetimes, in order; none when closed."""
         if self.is_closed(day):
             return
-        midnight = datetime.combine(day, time(), tzinfo=LOCAL_TZ)
+        midnight = datetime.combine(day, time(), tzinfo=clock.OFFICE_TZ)
         for start, end in self.windows.get(day.weekday(), ()):
             yield ((midnight + timedelta(minutes=start)).astimezone(UTC),
                    (midnight + timedelta(minutes=end)).astimezone(UTC))
@@ -54,7 +52,7 @@ def window_bounds(day: date, window: str) -> tuple[datetime, datetime]:
     start, end = (_minutes(part) for part in window.split("-"))
     if end <= start:
         raise ValueError(window)
-    midnight = datetime.combine(day, time(), tzinfo=LOCAL_TZ)
+    midnight = datetime.combine(day, time(), tzinfo=clock.OFFICE_TZ)
     return midnight + timedelta(minutes=start), midnight + timedelta(minutes=end)
 
 

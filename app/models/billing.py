@@ -53,7 +53,7 @@ class BillingDocument(db.Model):
     def new_service_order(cls, customer_id: int, concept: str, source: dict, notes: str = "") -> BillingDocument:
         """A service order of ours (from a change order or an approved claim line), numbered by its id."""
         order = cls(doc_type="service_order", number=f"tmp-{uuid4().hex[:20]}", customer_id=customer_id,
-                    issued_on=clock.now().date(), total=Decimal(0), source=source, notes=notes)
+                    issued_on=clock.office_today(), total=Decimal(0), source=source, notes=notes)
         order.lines.append(BillingDocumentLine(position=1, concept=concept[:200], quantity=Decimal(1),
                                                unit_price=Decimal(0), amount=Decimal(0)))
         db.session.add(order)

@@ -5,11 +5,12 @@ from datetime import date, timedelta
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from app import clock
 from app.i18n import _l
 from app.models import CHANNELS, PRIORITIES
 from app.schemas.base import ApiSchema, string
 from app.services.control.dashboard import SECTIONS
-from app.services.control.filters import ControlFilter, office_today
+from app.services.control.filters import ControlFilter
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 1100  # three years: the monthly series stays readable and the queries bounded
@@ -47,7 +48,7 @@ class ControlFilterSchema(ApiSchema):
         """Without dates: the last 30 days; with one of them: 30 days from or up to it."""
         start, end = data.pop("start", None), data.pop("end", None)
         if end is None:
-            end = start + timedelta(days=DEFAULT_DAYS - 1) if start else office_today()
+            end = start + timedelta(days=DEFAULT_DAYS - 1) if start else clock.office_today()
         start = start or end - timedelta(days=DEFAULT_DAYS - 1)
         return ControlFilter(start=start, end=end, **{k: v.strip() for k, v in data.items()})
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from werkzeug.datastructures import MultiDict
 
+from app import clock
 from app.i18n import _, format_date, ngettext
 
 LONG_TEXT = 200  # longer strings get a text area
@@ -189,7 +188,7 @@ def _local_to_iso(text: str) -> str:
     except ValueError:
         return text
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        moment = moment.replace(tzinfo=clock.OFFICE_TZ)
     return moment.isoformat()
 
 

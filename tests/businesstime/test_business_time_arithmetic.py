@@ -5,9 +5,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from app import clock
 from app.businesstime import calendar as calendars
 from app.businesstime.arithmetic import add_business_time, business_time_between
-from app.businesstime.calendar import LOCAL_TZ, Calendar
+from app.businesstime.calendar import Calendar
 from app.extensions import db
 from app.models import BusinessCalendar
 from app.services.sla import calendar as sla_calendar
@@ -16,11 +17,11 @@ from tests.conftest import user
 
 
 def local(*args) -> datetime:
-    return datetime(*args, tzinfo=LOCAL_TZ)
+    return datetime(*args, tzinfo=clock.OFFICE_TZ)
 
 
 def add(start: datetime, hours: float, code: str = "horario_comercial") -> datetime:
-    return add_business_time(start, hours, calendars.load(code)).astimezone(LOCAL_TZ)
+    return add_business_time(start, hours, calendars.load(code)).astimezone(clock.OFFICE_TZ)
 
 
 def test_friday_evening_runs_over_saturday_morning_and_skips_sunday():

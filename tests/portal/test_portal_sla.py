@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app import clock
-from app.businesstime.calendar import LOCAL_TZ
 from app.extensions import db
 from app.models import Ticket
 from app.services.cases import message_service
@@ -16,9 +15,11 @@ from tests.portal.conftest import EMAILS
 from tests.portal.helpers import request_details, validate
 from tests.portal.test_portal_tickets import new_complaint
 
+OFFICE = clock.OFFICE_TZ
+
 
 def test_the_customer_sees_his_deadlines_and_the_pause(customer):
-    clock.freeze(datetime(2026, 12, 4, 17, tzinfo=LOCAL_TZ))  # a Friday, 17:00 in Mexico City
+    clock.freeze(datetime(2026, 12, 4, 17, tzinfo=OFFICE))  # a Friday, 17:00 in Mexico City
     c = customer("C-1001")
     new_complaint(c, category="facturacion", description="Me cobraron dos veces el mes de noviembre.")
     ticket = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()))
@@ -34,7 +35,7 @@ def test_the_customer_sees_his_deadlines_and_the_pause(customer):
     request_details(ticket)
     page = c.get(f"/portal/tickets/{ticket.number}").get_data(True)
     assert "(en pausa mientras esperamos su respuesta)" in page
-    clock.freeze(datetime(2026, 12, 7, 10, tzinfo=LOCAL_TZ))  # Monday 10:00: paused Fri 17-18, Sat 9-14, Mon 9-10
+    clock.freeze(datetime(2026, 12, 7, 10, tzinfo=OFFICE))  # Monday 10:00: paused Fri 17-18, Sat 9-14, Mon 9-10
     message_service.deliver_customer_message(ticket, "Folio 991")
     c.login(EMAILS["C-1001"])  # signed out by the weekend's idle time
     page = c.get(f"/portal/tickets/{ticket.number}").get_data(True)

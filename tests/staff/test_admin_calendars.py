@@ -4,12 +4,14 @@ from datetime import datetime
 
 import pytest
 
-from app.businesstime.calendar import LOCAL_TZ
+from app import clock
 from app.services.sla import calendar as sla_calendar
 from app.services.sla import deadlines
 from tests.conftest import user
 
 STANDARD = {d: "09:00-18:00" for d in range(5)} | {5: "09:00-14:00"}
+
+OFFICE = clock.OFFICE_TZ
 
 
 @pytest.fixture(autouse=True)
@@ -36,11 +38,11 @@ def test_the_admin_sees_calendars_hours_and_this_years_holidays(staff):
 
 def test_changed_hours_move_the_next_deadline(staff):
     admin = staff("admin")
-    friday = datetime(2026, 12, 4, 17, tzinfo=LOCAL_TZ)
-    assert deadlines.add_business_time(friday, 2, "horario_comercial") == datetime(2026, 12, 5, 10, tzinfo=LOCAL_TZ)
+    friday = datetime(2026, 12, 4, 17, tzinfo=OFFICE)
+    assert deadlines.add_business_time(friday, 2, "horario_comercial") == datetime(2026, 12, 5, 10, tzinfo=OFFICE)
     admin.post("/staff/admin/calendars/horario_comercial", hours_form(day4="09:00-14:00, 15:00-20:00", day5=""))
     # Friday 17-20 now counts, and Saturday is closed.
-    assert deadlines.add_business_time(friday, 2, "horario_comercial") == datetime(2026, 12, 4, 19, tzinfo=LOCAL_TZ)
+    assert deadlines.add_business_time(friday, 2, "horario_comercial") == datetime(2026, 12, 4, 19, tzinfo=OFFICE)
     assert 'value="09:00-14:00, 15:00-20:00"' in admin.get("/staff/admin/calendars/horario_comercial").get_data(True)
 
 
@@ -60,9 +62,9 @@ def test_bad_hours_are_refused_with_the_input_kept(staff):
 
 def test_a_company_day_off_is_added_and_removed(staff):
     admin = staff("admin")
-    before = datetime(2026, 12, 23, 17, tzinfo=LOCAL_TZ)
+    before = datetime(2026, 12, 23, 17, tzinfo=OFFICE)
     admin.post("/staff/admin/calendars/horario_comercial/days-off", {"day": "2026-12-24", "reason": "Posada"})
-    assert deadlines.add_business_time(before, 2, "horario_comercial") == datetime(2026, 12, 26, 10, tzinfo=LOCAL_TZ)
+    assert deadlines.add_business_time(before, 2, "horario_comercial") == datetime(2026, 12, 26, 10, tzinfo=OFFICE)
     page = admin.get("/staff/admin/calendars/horario_comercial").get_data(True)
     assert "Posada" in page
     again = admin.post("/staff/admin/calendars/horario_comercial/days-off", {"day": "2026-12-24"}, expect=422)
@@ -71,7 +73,7 @@ def test_a_company_day_off_is_added_and_removed(staff):
                                              expect=422).get_data(True)
     day_off = sla_calendar.calendar_page("horario_comercial", user("admin")).calendar.days_off[0]
     admin.post(f"/staff/admin/calendars/horario_comercial/days-off/{day_off.id}/remove")
-    assert deadlines.add_business_time(before, 2, "horario_comercial") == datetime(2026, 12, 24, 10, tzinfo=LOCAL_TZ)
+    assert deadlines.add_business_time(before, 2, "horario_comercial") == datetime(2026, 12, 24, 10, tzinfo=OFFICE)
 
 
 def test_only_an_admin_manages_calendars(staff):

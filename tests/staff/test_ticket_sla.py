@@ -5,7 +5,6 @@ import re
 from datetime import datetime, timedelta
 
 from app import clock
-from app.businesstime.calendar import LOCAL_TZ
 from app.extensions import db
 from app.models import Ticket
 from app.services.cases import task_service
@@ -18,7 +17,7 @@ def deadline(page: str, element_id: str) -> str:
 
 
 def test_response_and_resolution_deadlines_with_their_state(staff):
-    clock.freeze(datetime(2026, 12, 4, 17, tzinfo=LOCAL_TZ))
+    clock.freeze(datetime(2026, 12, 4, 17, tzinfo=clock.OFFICE_TZ))
     ticket = open_complaint()  # priority media: 4 h to answer, 18 h to resolve, horario comercial
     supervisor = staff("supervisor")
     page = supervisor.get(f"/staff/tickets/{ticket.number}").get_data(True)

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import String, and_, cast, false, func, literal, or_, select, tuple_
@@ -298,5 +297,5 @@ def _search(text: str):
 
 def _local_midnight(day: date) -> datetime:
     """Dates are typed in the office's time zone; the index stores UTC."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = clock.OFFICE_TZ
     return datetime.combine(day, time.min, tzinfo=zone)

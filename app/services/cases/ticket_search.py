@@ -15,9 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import and_, case, exists, func, literal_column, or_, select, text
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -296,7 +294,7 @@ def _iso(value: datetime | None) -> str:
 
 
 def _local_midnight(day: date) -> datetime:
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = clock.OFFICE_TZ
     return datetime.combine(day, time.min, tzinfo=zone)
 
 

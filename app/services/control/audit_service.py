@@ -9,11 +9,11 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import func, select
 
+from app import clock
 from app.errors import Forbidden
 from app.extensions import db
 from app.i18n import _, _l
@@ -153,7 +153,7 @@ def _filtered(query: AuditQuery):
         statement = statement.where(AuditEvent.actor_name == query.actor.strip())
     if query.target.strip():
         statement = statement.where(AuditEvent.target.contains(query.target.strip(), autoescape=True))
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = clock.OFFICE_TZ
     if query.date_from and query.date_from > date.min:
         statement = statement.where(AuditEvent.at >= datetime.combine(query.date_from, time(), zone))
     if query.date_to and query.date_to < date.max - timedelta(days=1):

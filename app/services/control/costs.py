@@ -30,7 +30,6 @@ from sqlalchemy import Numeric, and_, case, cast, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app import clock
-from app.businesstime.calendar import LOCAL_TZ
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.i18n import _, _l
@@ -319,7 +318,7 @@ def team_choices() -> dict[str, str]:
 def page_query(args: Mapping[str, str]) -> CostQuery:
     """The staff page's filters: local days ``date_from``..``date_to`` (both included; default: this month so
     far), kind, category, team; a field-by-field error otherwise."""
-    today = clock.now().astimezone(LOCAL_TZ).date()
+    today = clock.office_today()
     days, errors = {}, {}
     for name, default in (("date_from", today.replace(day=1)), ("date_to", today)):
         text = (args.get(name) or "").strip()
@@ -334,8 +333,8 @@ def page_query(args: Mapping[str, str]) -> CostQuery:
         errors["date_to"] = [_("Must be later than the start date.")]
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), errors=errors)
-    return CostQuery(start=datetime.combine(days["date_from"], time(), LOCAL_TZ),
-                     end=datetime.combine(days["date_to"] + timedelta(days=1), time(), LOCAL_TZ),
+    return CostQuery(start=datetime.combine(days["date_from"], time(), clock.OFFICE_TZ),
+                     end=datetime.combine(days["date_to"] + timedelta(days=1), time(), clock.OFFICE_TZ),
                      kind=(args.get("kind") or "").strip()[:20], category=(args.get("category") or "").strip()[:40],
                      team=(args.get("team") or "").strip()[:40])
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from app import clock
@@ -38,12 +36,12 @@ class ControlFilter:
     @property
     def since(self) -> datetime:
         """The first instant of the period (office time zone)."""
-        return datetime.combine(self.start, time(), _zone())
+        return datetime.combine(self.start, time(), clock.OFFICE_TZ)
 
     @property
     def until(self) -> datetime:
         """The instant just after the period."""
-        return datetime.combine(self.end + timedelta(days=1), time(), _zone())
+        return datetime.combine(self.end + timedelta(days=1), time(), clock.OFFICE_TZ)
 
     def applied(self) -> dict[str, str]:
         """The narrowing fields in use, by name (for links and the API)."""
@@ -87,15 +85,6 @@ class ControlFilter:
     def reported_in_period(self) -> list:
         """The cohort of a period: the tickets reported in it, narrowed."""
         return [Ticket.reported_at >= self.since, Ticket.reported_at < self.until, *self.ticket_conditions()]
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def office_today() -> date:
-    """Today in the office's time zone, the one the periods' dates are in (not UTC's)."""
-    return clock.now().astimezone(_zone()).date()
 
 
 def choices() -> dict[str, list[tuple[str, str]]]:

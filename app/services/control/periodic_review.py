@@ -20,7 +20,6 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
-from app.businesstime.calendar import LOCAL_TZ
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import _
@@ -79,7 +78,7 @@ def run_review(period_start: date, period_end: date, actor: User | None) -> Revi
 def run_scheduled(today: date | None = None) -> ReviewRun | None:
     """The worker's weekly run: last week, Monday to Sunday. Nothing if that week was already reviewed
     (two workers, or a supervisor who ran it by hand)."""
-    today = today or clock.now().astimezone(LOCAL_TZ).date()
+    today = today or clock.office_today()
     start = today - timedelta(days=today.weekday() + 7)
     try:
         return run_review(start, start + timedelta(days=6), None)
@@ -266,8 +265,8 @@ def _run_of(start: date, end: date) -> ReviewRun | None:
 
 
 def _closed_tickets(start: date, end: date) -> list[Ticket]:
-    since = datetime.combine(start, time.min, LOCAL_TZ)
-    until = datetime.combine(end + timedelta(days=1), time.min, LOCAL_TZ)
+    since = datetime.combine(start, time.min, clock.OFFICE_TZ)
+    until = datetime.combine(end + timedelta(days=1), time.min, clock.OFFICE_TZ)
     return list(db.session.scalars(select(Ticket).where(Ticket.closed_at >= since, Ticket.closed_at < until)
                                    .order_by(Ticket.closed_at, Ticket.id)))
 

@@ -30,7 +30,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from app.businesstime.calendar import LOCAL_TZ
+from app import clock
 from app.errors import Forbidden, NotFound, Unavailable, ValidationFailed
 from app.extensions import db
 from app.i18n import _
@@ -317,4 +317,4 @@ def _is_customer_lane(lane: str | None) -> bool:
 
 
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TZ)
+    return datetime.combine(day, time.min, clock.OFFICE_TZ)

@@ -85,7 +85,7 @@ def calendar_page(code: str, actor: User) -> CalendarPage:
     for window in row.hours:
         hours[window.weekday].append(f"{format_time(window.start_minute)}-{format_time(window.end_minute)}")
     return CalendarPage(calendar=row, hours={day: ", ".join(w) for day, w in hours.items()},
-                        holidays=official_holidays(clock.now().astimezone(calendars.LOCAL_TZ).year))
+                        holidays=official_holidays(clock.now().astimezone(clock.OFFICE_TZ).year))
 
 
 def official_holidays(year: int) -> list[Holiday]:

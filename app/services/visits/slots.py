@@ -44,7 +44,7 @@ def free_slots(team: str, *, moving: Visit | None = None) -> list[Slot]:
         return []
     calendar = calendars.load(agenda.calendar)
     now = clock.now()
-    today = now.astimezone(calendars.LOCAL_TZ).date()
+    today = now.astimezone(clock.OFFICE_TZ).date()
     last = today + timedelta(days=agenda.days_ahead)
     earliest = now + timedelta(hours=agenda.notice_hours)
     taken = _taken(team, today, last, moving)
@@ -82,7 +82,7 @@ def seat_problems(visit: Visit, day: date, window: str) -> dict[str, list[str]]:
     if window not in agenda.capacity:
         return {"window": [_("The field team does not offer that time window: choose one of the list.")]}
     now = clock.now()
-    today = now.astimezone(calendars.LOCAL_TZ).date()
+    today = now.astimezone(clock.OFFICE_TZ).date()
     if calendars.window_bounds(day, window)[0] <= now + timedelta(hours=agenda.notice_hours):
         return {"date": [_("The field team needs %(hours)s hours' notice: choose a later time.",
                            hours=agenda.notice_hours)]}

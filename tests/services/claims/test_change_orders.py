@@ -1,10 +1,12 @@
 """Service change orders: their type is required; they generate a service order (→ repair ticket) or a claim."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
+from app import clock
 from app.errors import ValidationFailed
 from app.services.claims import change_orders
 from app.services.claims import claims as claim_service
@@ -27,6 +29,13 @@ def test_change_order_to_service_order_to_repair_ticket():
                                               user("agente"))
     assert repair.kind == "complaint" and repair.customer.number == "C-1002"
     assert service_order.source["repair_ticket"] == repair.number
+
+
+def test_a_service_order_is_dated_on_the_office_day_not_utc():
+    clock.freeze(datetime(2026, 12, 31, 20, tzinfo=clock.OFFICE_TZ))  # already 1 January 2027 in UTC
+    order = change_orders.create_change_order("C-1002", "cambio_domicilio", "Calle Juárez 10", user("agente"))
+    assert order.service_order.issued_on == date(2026, 12, 31)
+    assert order.service_order.number.startswith("OS-2026-")
 
 
 def test_a_change_order_can_generate_a_claim():

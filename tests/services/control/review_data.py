@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.businesstime.calendar import LOCAL_TZ
+from app import clock
 from app.extensions import db
 from app.models import Customer, Ticket
 
@@ -28,4 +28,4 @@ def closed_ticket(description: str, closed: datetime, *, category: str = "sin_se
 
 
 def local(*args) -> datetime:
-    return datetime(*args, tzinfo=LOCAL_TZ)
+    return datetime(*args, tzinfo=clock.OFFICE_TZ)

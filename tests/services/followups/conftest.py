@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from app import clock
-from app.businesstime.calendar import LOCAL_TZ
 from app.extensions import db
 from app.models import HumanTask, Ticket, TicketEvent
 from app.services.cases import answers, task_service, ticket_service
@@ -17,7 +16,7 @@ from app.services.mail import mail_reply_service
 from tests.conftest import user
 
 # A Tuesday morning, office hours, no holiday near.
-START = datetime(2026, 3, 3, 10, 0, tzinfo=LOCAL_TZ)
+START = datetime(2026, 3, 3, 10, 0, tzinfo=clock.OFFICE_TZ)
 HOGAR, NEGOCIO = "C-1001", "C-1002"  # self-service line / line where the agent files
 
 

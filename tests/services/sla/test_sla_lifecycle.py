@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from app import clock
-from app.businesstime.calendar import LOCAL_TZ
 from app.extensions import db
 from app.models import HumanTask, Notification, Ticket, TicketEvent
 from app.services import sla
@@ -16,7 +15,7 @@ from tests.services.conftest import open_complaint, validate
 
 
 def local(*args) -> datetime:
-    return datetime(*args, tzinfo=LOCAL_TZ)
+    return datetime(*args, tzinfo=clock.OFFICE_TZ)
 
 
 def fresh(ticket: Ticket) -> Ticket:
