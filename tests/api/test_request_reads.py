@@ -42,3 +42,20 @@ def test_staff_who_see_a_ticket_only_through_one_of_its_tasks_get_it(api, diagno
     _ready_diagnosis(diagnosing.number).candidate_team = "campo"  # now a task his team may take
     db.session.commit()
     assert api.get(f"/tickets/{diagnosing.number}", "campo1").json["number"] == diagnosing.number
+
+
+def test_a_completion_answers_with_the_committed_task_without_reading_it_again(api, open_complaint):
+    """The answer is built from the rows the completion kept through its commit (``transaction.keep``): it must
+    be what a fresh read of the committed task gives, at every step of a lifecycle, and cost no statement."""
+    complaint = open_complaint()
+    steps = (complaint.validate, lambda: complaint.diagnose("remota"), complaint.fix_remotely,
+             complaint.run_tests, complaint.confirm, complaint.answer_survey)
+    for step in steps:
+        answer = {}
+        sent = statements_while(lambda step=step: answer.update(step().json))
+        # The last statements are the use case's writes; on main the task was read again after the commit.
+        assert not sent[-1].lstrip().startswith("SELECT"), sent[-1]
+        committed = api.get(f"/tasks/{answer['id']}", "supervisor").json
+        assert answer["status"] == "completed" and answer["completed_by"] and answer["data"]
+        assert answer == {key: committed[key] for key in answer}
+    assert complaint.status == "closed"
