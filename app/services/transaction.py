@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy.orm import MANYTOONE
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -89,11 +89,22 @@ def _commit(kept: list | None) -> None:
 
 
 def _loaded(row) -> dict:
-    """``row``'s loaded columns and many-to-one references (what a dump reads), not its collections."""
+    """``row``'s loaded columns and the many-to-one references that agree with their key. A reference loaded
+    before its foreign key changed still names the old row: left out, it loads again by its key when read."""
     state = inspect(row)
-    loaded = state.dict
-    return {prop.key: loaded[prop.key] for prop in state.mapper.attrs
-            if prop.key in loaded and not (isinstance(prop, RelationshipProperty) and prop.uselist)}
+    mapper, loaded = state.mapper, state.dict
+    values = {prop.key: loaded[prop.key] for prop in mapper.column_attrs if prop.key in loaded}
+    for rel in mapper.relationships:
+        if rel.direction is not MANYTOONE or rel.key not in loaded or len(rel.local_columns) != 1:
+            continue
+        key = values.get(mapper.get_property_by_column(next(iter(rel.local_columns))).key, _ABSENT)
+        target = loaded[rel.key]
+        if (target is None and key is None) or (target is not None and inspect(target).identity == (key,)):
+            values[rel.key] = target
+    return values
+
+
+_ABSENT = object()
 
 
 def reread(row, *options):

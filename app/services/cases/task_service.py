@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -122,8 +123,15 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
 def _keep_answered(task: HumanTask) -> None:
     """What the API's answer reads of a task (``TaskSchema``: its columns, its ticket's number, its holder and
     who completed it) kept through the commit: the answer then needs no statement (a re-read took one)."""
-    db.session.flush()  # the completion's ids are written: the references below are found in the session
-    keep(task, task.ticket, task.assignee, task.completed_by)
+    db.session.flush()
+    # By their keys, not through the relationships: one loaded before its key changed (``completed_by``, None
+    # while the task was ready) would name the old row. Found in the session: no statement.
+    for name, model, key in (("ticket", Ticket, task.ticket_id), ("assignee", User, task.assignee_id),
+                             ("completed_by", User, task.completed_by_id)):
+        row = db.session.get(model, key) if key is not None else None
+        set_committed_value(task, name, row)
+        keep(row)
+    keep(task)
 
 
 def _ready_task_for_update(task_id: str, user: User) -> HumanTask:
