@@ -12,7 +12,7 @@ from app.schemas.tickets import (
     TicketCreateSchema,
     TicketSchema,
 )
-from app.services.cases import event_pages, message_service, ticket_search, ticket_service
+from app.services.cases import event_pages, message_service, ticket_read, ticket_search, ticket_service
 from app.services.incidents import registration
 
 
@@ -57,7 +57,7 @@ def create_ticket(user):
         ticket, created = registration.register(registration.from_fields(body), user)
     else:
         ticket, created = ticket_service.open_case(actor=user, **body), True
-    ticket = ticket_service.answered(ticket)
+    ticket = ticket_read.committed(ticket)
     return TicketSchema.shared().dump(ticket), 201 if created else 200, {"Location": url_for(".get_ticket",
                                                                                       number=ticket.number)}
 
@@ -101,7 +101,7 @@ def get_ticket(number, user):
               schema: TicketSchema
         404: NotFound
     """
-    return TicketSchema.shared().dump(ticket_service.visible_ticket(number, user, answered=True))
+    return TicketSchema.shared().dump(ticket_read.visible(number, user))
 
 
 @bp.get("/tickets/<number>/events")

@@ -24,7 +24,7 @@ from app.schemas.incidents import IncidentSchema
 from app.schemas.links import LinkSchema
 from app.schemas.tasks import TaskSchema
 from app.services import sla
-from app.services.cases import answers, event_pages, links, ticket_service
+from app.services.cases import event_pages, ticket_read, ticket_service
 
 
 class NewCustomerSchema(ApiSchema):
@@ -149,7 +149,7 @@ class TicketSchema(ApiSchema):
     sla_due_at = fields.AwareDateTime(allow_none=True, metadata={"description": "Resolution deadline."})
     sla = derived(fields.Nested(SlaSchema), sla.state)
     answer = derived(fields.Nested(AnswerSchema, allow_none=True, metadata={
-        "description": "The responsible area's answer (newest), if any."}), answers.answer_of)
+        "description": "The responsible area's answer (newest), if any."}), ticket_read.answer_of)
     estimated_resolution_at = fields.AwareDateTime(allow_none=True)
     escalated_at = fields.AwareDateTime(allow_none=True)
     resolved_at = fields.AwareDateTime(allow_none=True)
@@ -159,7 +159,7 @@ class TicketSchema(ApiSchema):
     survey = derived(fields.Nested(SurveySchema), itself)
     open_tasks = fields.List(fields.Nested(TaskSchema))
     links = derived(fields.List(fields.Nested(LinkSchema), metadata={"description": "Both directions."}),
-                    links.links_of)
+                    ticket_read.links_of)
     incident = fields.Nested(IncidentSchema, allow_none=True, metadata={"description": "Incidents only."})
 
 

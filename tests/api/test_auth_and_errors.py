@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from app import clock
-from app.services.cases import ticket_service
+from app.services.cases import ticket_read
 from app.services.demo_service import DEMO_PASSWORD
 
 PUBLIC_ENDPOINTS = {"api.issue_token", "api.openapi_document"}
@@ -111,6 +111,6 @@ def test_an_unexpected_error_is_a_json_500_without_details(api, monkeypatch):
     def broken(number, user):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(ticket_service, "visible_ticket", broken)
+    monkeypatch.setattr(ticket_read, "visible", broken)
     body = assert_json_error(api.get("/tickets/Q-2026-000001", "supervisor", expect=None), 500)
     assert "secret internals" not in body["message"]

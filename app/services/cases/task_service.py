@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -16,7 +17,7 @@ from app.services.cases import attachment_service, inbox_service, task_query
 from app.services.control import audit_service
 from app.services.incidents import panel
 from app.services.processes import forms
-from app.services.transaction import reread, transaction
+from app.services.transaction import keep, transaction
 from app.services.visits import booking
 from app.services.visits import slots as visit_slots
 from app.workflow import runtime
@@ -115,14 +116,22 @@ def complete_task(task_id: str, data, user: User, on_behalf_of: str | None = Non
             data[field] = f"{ATTACHMENT_PREFIX}{stored.id}"
         runtime.hold_read(instance)
         runtime.complete_task(task, data, user, on_behalf_of)
+        _keep_answered(task)
     return task
 
 
-def answered(task: HumanTask) -> HumanTask:
-    """``task`` after its commit, read again with its ticket and people in one statement: what the API's
-    answer dumps (lazy loads of the expired rows would take three)."""
-    return reread(task, joinedload(HumanTask.ticket), joinedload(HumanTask.assignee),
-                  joinedload(HumanTask.completed_by))
+def _keep_answered(task: HumanTask) -> None:
+    """What the API's answer reads of a task (``TaskSchema``: its columns, its ticket's number, its holder and
+    who completed it) kept through the commit: the answer then needs no statement (a re-read took one)."""
+    db.session.flush()
+    # By their keys, not through the relationships: one loaded before its key changed (``completed_by``, None
+    # while the task was ready) would name the old row. Found in the session: no statement.
+    for name, model, key in (("ticket", Ticket, task.ticket_id), ("assignee", User, task.assignee_id),
+                             ("completed_by", User, task.completed_by_id)):
+        row = db.session.get(model, key) if key is not None else None
+        set_committed_value(task, name, row)
+        keep(row)
+    keep(task)
 
 
 def _ready_task_for_update(task_id: str, user: User) -> HumanTask:

@@ -14,7 +14,7 @@ from app.models import CaseKind, Customer, HumanTask, ProcessVersion, Ticket, Us
 from app.services.accounts.permissions import may_see_ticket, may_take_calls, visible_filter
 from app.services.cases import categories, kinds
 from app.services.sla import deadlines
-from app.services.transaction import reread, transaction
+from app.services.transaction import transaction
 from app.workflow import runtime
 
 
@@ -119,31 +119,24 @@ def _resolve_customer(number: str | None, new: NewCustomer | None) -> Customer:
 
 
 # What the API's ticket answer reads besides the ticket's columns, in the ticket's own statement instead of a
-# lazy load each.
+# lazy load each (app/services/cases/ticket_read.py adds its open tasks).
 ANSWERED_WITH = (joinedload(Ticket.customer), joinedload(Ticket.team), joinedload(Ticket.assignee),
                  joinedload(Ticket.incident))
 
 
-def answered(ticket: Ticket) -> Ticket:
-    """``ticket`` after its commit, read again with ``ANSWERED_WITH`` in one statement (the lazy loads of the
-    expired rows would take one each)."""
-    return reread(ticket, *ANSWERED_WITH)
-
-
-def visible_ticket(number: str, actor: User, *, answered: bool = False) -> Ticket:
-    """The ticket, if ``actor`` may see it; otherwise "not found", so a number reveals nothing. ``answered``:
-    with what the API's answer reads of it (``ANSWERED_WITH``).
+def visible_ticket(number: str, actor: User) -> Ticket:
+    """The ticket, if ``actor`` may see it; otherwise "not found", so a number reveals nothing (the API's answer
+    reads it with what it dumps: ``ticket_read.visible``, the same rule).
 
     The only way a person's request (staff page, API, e-mail reply) reaches a ticket by its number: there is
     no unchecked getter. The customer's own channels find tickets by their customer (``portal_service``)."""
-    ticket = db.session.scalar(select(Ticket).where(Ticket.number == number)
-                               .options(*(ANSWERED_WITH if answered else ())))
-    if ticket is not None and may_see_ticket(actor, ticket, lambda: _has_visible_task(ticket, actor)):
+    ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
+    if ticket is not None and may_see_ticket(actor, ticket, lambda: has_visible_task(ticket, actor)):
         return ticket
     raise NotFound(_("Ticket %(number)s does not exist.", number=number))
 
 
-def _has_visible_task(ticket: Ticket, actor: User) -> bool:
+def has_visible_task(ticket: Ticket, actor: User) -> bool:
     return db.session.scalar(select(HumanTask.id).where(HumanTask.ticket_id == ticket.id, visible_filter(actor))
                              .limit(1)) is not None
 
