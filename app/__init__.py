@@ -158,10 +158,9 @@ def _configure_sqlite(app: Flask) -> None:
             dbapi_conn.create_function("unaccent", 1, _unaccent, deterministic=True)
 
         from app.services.transaction import writing
-        from app.write_turn import WriteTurn, install, turn_path
+        from app.write_turn import for_database, install
 
-        path = turn_path(db.engine.url.database)
-        turn = WriteTurn(path, SQLITE_BUSY_TIMEOUT_MS / 1000) if path else None
+        turn = for_database(db.engine.url.database, SQLITE_BUSY_TIMEOUT_MS / 1000)
         if turn:
             install(db.engine, turn)
         db.engine.write_turn = turn  # the tests look at it

@@ -107,6 +107,8 @@ class WriteTurn:
     def _forget(self) -> None:
         """In a child process just forked: the parent's turn is not the child's (its flock stays the
         parent's, and a thread that held the lock does not exist here)."""
+        if self._file is not None:
+            os.close(self._file)  # the child's copy only: the parent's lock holds until the parent closes its own
         self._threads, self._state = threading.Lock(), threading.Lock()
         self._owner, self._holders, self._file = None, set(), None
 
@@ -142,6 +144,19 @@ def install(engine, turn: WriteTurn) -> None:
     dialect.do_commit, dialect.do_rollback, dialect.do_close = do_commit, do_rollback, do_close
 
 
-def turn_path(database: str | None) -> str | None:
-    """``<database>-write`` beside a SQLite file; None for an in-memory database (one connection)."""
-    return None if not database or database == ":memory:" else f"{database}-write"
+_turns: dict[str, WriteTurn] = {}
+_turns_lock = threading.Lock()
+
+
+def for_database(database: str | None, timeout: float) -> WriteTurn | None:
+    """The turn of a SQLite file's writers, one per file in a process (several apps on one file, as in the
+    tests, share it, so a thread holding it through one app joins it through another); None for an
+    in-memory database (one connection, nobody to take turns with)."""
+    if not database or database == ":memory:":
+        return None
+    path = os.path.abspath(f"{database}-write")
+    with _turns_lock:
+        turn = _turns.get(path)
+        if turn is None:
+            turn = _turns[path] = WriteTurn(path, timeout)
+        return turn

@@ -181,3 +181,23 @@ def test_the_threads_of_a_process_take_turns_and_a_thread_joins_its_own(tmp_path
     worker.start()
     worker.join()
     assert outcome[1] == "taken"
+
+
+def test_a_process_forked_while_the_turn_is_held_neither_holds_it_nor_waits_for_its_parent(tmp_path):
+    turn, token = WriteTurn(str(tmp_path / "db-write"), 5), object()
+    turn.acquire(token)
+    child = os.fork()
+    if child == 0:  # the child: its own turn is free in this process, the parent's file lock is not its
+        code = 0
+        try:
+            turn.timeout = 0.05
+            turn.acquire(object())
+        except WriteTurnTimeout:
+            code = 3  # the parent still holds it: right
+        except BaseException:
+            code = 1
+        os._exit(code)
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 3
+    turn.release(token)
+    assert _free(turn.path)  # the child's copy of the descriptor did not keep the lock
