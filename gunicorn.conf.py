@@ -2,7 +2,8 @@
 
 One process per core (the GIL lets one thread of a process run Python at a time) and a few threads each,
 so a request waiting on the database or the network does not hold a core idle. Reads on SQLite begin
-deferred (app/__init__.py), so the processes read side by side; writes take turns on the write lock.
+deferred (app/__init__.py), so the processes read side by side; writes queue for the write turn
+(app/write_turn.py: the threads on a lock, the processes on a file lock) and hold it only while they write.
 """
 import multiprocessing
 import os
