@@ -161,12 +161,12 @@ def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
     instance = WorkflowInstance(ticket_id=ticket.id, process_version=version, parent_id=parent and parent.id)
     db.session.add(instance)
     db.session.flush()  # for its id
-    # The ticket's round (the instances it had before this one) and pins are set after the flush: they go with
-    # the step's other changes to the ticket, in one UPDATE, instead of an UPDATE of their own here.
+    spec, subprocess_specs = engine.restore_spec(version.id, _spec_json(version))  # cached: no SELECT of the spec
+    # The ticket's round (the instances it had before this one) and pins are set after the flush and the reads
+    # above: they go with the step's other changes to the ticket, in one UPDATE, not in one of their own.
     ticket.round = db.session.scalar(
         select(func.count(WorkflowInstance.id)).where(WorkflowInstance.ticket_id == ticket.id)) - 1
     pin(ticket, version)
-    spec, subprocess_specs = engine.restore_spec(version.id, _spec_json(version))  # cached: no SELECT of the spec
     workflow = engine.new_workflow(spec, subprocess_specs)
     workflow.task_tree.data["ticket"] = ticket.snapshot()
     _advance(instance, workflow, ticket, actor, message=message, depth=depth, fresh=True)
