@@ -41,8 +41,8 @@ def test_opening_writes_round_and_pins_with_the_steps_other_changes():
     assert not any(s.startswith("SELECT") and "FROM human_task" in s and "instance_id" in s for s in sent)
     ticket = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()).limit(1))
     assert ticket.round == 0 and ticket.process_pins["versions"]
-    assert db.session.scalar(select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id)).process_version_id \
-        == ticket.process_pins["versions"]["queja_reparacion"]
+    instance = db.session.scalar(select(WorkflowInstance).where(WorkflowInstance.ticket_id == ticket.id))
+    assert instance.process_version_id == ticket.process_pins["versions"]["queja_reparacion"]
 
 
 def _team() -> Team:
