@@ -12,7 +12,7 @@ from app.i18n import _, _l
 from app.models import Ticket, TicketAnswer, TicketEvent, User
 from handlers import timeline
 from handlers.registry import HandlerContext, current_context, service_task
-from handlers.rows import related
+from handlers.rows import reading, related
 from handlers.tickets import change_status
 
 # A change into one of these statuses tells the customer the area's answer (its note is the text).
@@ -38,8 +38,9 @@ def record(ticket: Ticket, source: str, text: str, *, actor: User | None = None,
 
 
 def newest(ticket: Ticket) -> TicketAnswer | None:
-    return db.session.scalar(select(TicketAnswer).where(TicketAnswer.ticket_id == ticket.id)
-                             .order_by(TicketAnswer.answered_at.desc(), TicketAnswer.id.desc()).limit(1))
+    with reading(TicketAnswer):
+        return db.session.scalar(select(TicketAnswer).where(TicketAnswer.ticket_id == ticket.id)
+                                 .order_by(TicketAnswer.answered_at.desc(), TicketAnswer.id.desc()).limit(1))
 
 
 @service_task("ticket.record_answer", params={

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from app import clock, signals
 from app.businesstime import ticket_clock
@@ -12,7 +12,7 @@ from app.i18n import _l
 from app.models import CaseStatus, Category, Team, Ticket, User
 from handlers import timeline
 from handlers.registry import HandlerContext, service_task
-from handlers.rows import related
+from handlers.rows import reading, related
 
 
 def change_status(ticket: Ticket, status: str, note: str = "", *, note_on_timeline: bool = True) -> None:
@@ -57,12 +57,13 @@ def ask_customer(ctx: HandlerContext, question: str) -> dict:
 def find_duplicates(ctx: HandlerContext) -> dict:
     """Open tickets of the same customer, for the agent who validates the report."""
     ticket = ctx.ticket
-    others = db.session.scalars(
-        select(Ticket).where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id,
-                             CaseStatus.is_open(Ticket.kind, Ticket.status)).order_by(Ticket.id.desc()).limit(10))
-    return {"open_tickets": [
-        {"number": t.number, "status": t.status, "category": t.category, "description": t.description[:200]}
-        for t in others]}
+    with reading(Ticket, CaseStatus, besides=[ticket]):  # the ticket itself is left out: its changes need no flush
+        others = db.session.scalars(
+            select(Ticket).where(Ticket.customer_id == ticket.customer_id, Ticket.id != ticket.id,
+                                 CaseStatus.is_open(Ticket.kind, Ticket.status)).order_by(Ticket.id.desc()).limit(10))
+        return {"open_tickets": [
+            {"number": t.number, "status": t.status, "category": t.category, "description": t.description[:200]}
+            for t in others]}
 
 
 @service_task("ticket.category_defaults", params={
@@ -73,7 +74,8 @@ def category_defaults(ctx: HandlerContext, category: str) -> dict:
     leaf = Category.leaf(category)
     if leaf is None:
         raise LookupError(f"the category {category!r} is not a leaf of the taxonomy")
-    return {"priority": leaf.default_priority, "team": leaf.default_team.code if leaf.default_team else None}
+    team = related(leaf, "default_team")
+    return {"priority": leaf.default_priority, "team": team.code if team else None}
 
 
 @service_task("ticket.classify", params={
@@ -104,24 +106,41 @@ def classify(ctx: HandlerContext, category: str, priority: str, response_hours: 
 def assign(ctx: HandlerContext, team: str) -> dict:
     """Give the ticket to ``team`` and to its least-loaded active technician (fewest open tickets)."""
     ticket = ctx.ticket
-    found = db.session.scalar(select(Team).where(Team.code == team))
+    with reading(Team):
+        found = db.session.scalar(select(Team).where(Team.code == team))
     if found is None:
         raise LookupError(f"the team {team!r} chosen by the assignment table does not exist")
-    technician = least_loaded_technician(found)
+    technician = least_loaded_technician(found, assigning=ticket)
     ticket.team, ticket.assignee = found, technician
     change_status(ticket, "assigned")
     signals.ticket_assigned.send(ticket, team=found, assignee=technician)
     return {"team": found.code, "assignee": technician.username if technician else None}
 
 
-def least_loaded_technician(team: Team) -> User | None:
+def least_loaded_technician(team: Team, assigning: Ticket | None = None) -> User | None:
+    """``assigning``: the ticket being assigned. The count need not flush its pending changes when they cannot
+    change what the count reads of it (a step's classification and status are then written with the step's
+    other changes, in one UPDATE)."""
     load = (select(func.count(Ticket.id)).where(Ticket.assignee_id == User.id,
                                                 CaseStatus.is_open(Ticket.kind, Ticket.status))
             .correlate(User).scalar_subquery())
-    candidates = [(user, count) for user, count in db.session.execute(
-        select(User, load).where(User.id.in_([m.id for m in team.members]), User.active).order_by(User.id))
-        if "technician" in user.roles]
+    unseen = [assigning] if assigning is not None and _counts_as_stored(assigning) else []
+    with reading(Ticket, User, Team, CaseStatus, besides=unseen):
+        candidates = [(user, count) for user, count in db.session.execute(
+            select(User, load).where(User.id.in_([m.id for m in team.members]), User.active).order_by(User.id))
+            if "technician" in user.roles]
     return min(candidates, key=lambda pair: pair[1])[0] if candidates else None
+
+
+def _counts_as_stored(ticket: Ticket) -> bool:
+    """Whether the load count reads the same of ``ticket`` before its pending changes are flushed as after: its
+    assignee is not being changed, and either it has none (it counts for nobody) or its kind and status are not
+    being changed either."""
+    state = inspect(ticket)
+    changed = {key for key in ("id", "assignee", "assignee_id", "kind", "status")
+               if state.attrs[key].history.has_changes()}
+    return state.persistent and not {"id", "assignee", "assignee_id"} & changed and (
+        ticket.assignee_id is None or not {"kind", "status"} & changed)
 
 
 @service_task("ticket.escalate", params={

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.i18n import _
 from app.models import ProcessVersion
 from app.workflow.engine import SCRIPT_ENGINE, new_parser
+from handlers.rows import reading
 
 
 def decide(dmn_xml: bytes, data: dict) -> dict:
@@ -38,10 +39,11 @@ def _engine(dmn_xml: bytes):
 
 def _newest_source(decision_id: str) -> str:
     database = db.engine.url.render_as_string()
-    for version_id in db.session.scalars(select(ProcessVersion.id).order_by(ProcessVersion.id.desc())):
-        xml = _source_in(database, version_id, decision_id)
-        if xml is not None:
-            return xml
+    with reading(ProcessVersion):  # a ticket's pending changes (a deadline estimate's) need no flush here
+        for version_id in db.session.scalars(select(ProcessVersion.id).order_by(ProcessVersion.id.desc())):
+            xml = _source_in(database, version_id, decision_id)
+            if xml is not None:
+                return xml
     raise WorkflowFailed(_("The decision table %(id)s is not deployed.", id=decision_id))
 
 

@@ -27,15 +27,19 @@ PROPERTY_EXPRESSIONS = {"candidate_team": "candidateTeam", "assignee": "assignee
                         "excluded_user": "excludedUser"}
 
 
-def sync_index(instance, workflow, ticket) -> None:
+def sync_index(instance, workflow, ticket, *, fresh: bool = False) -> None:
+    """``fresh``: the instance was inserted in this transaction and saved for the first time now; only this
+    function makes task rows, so it has none to read."""
     # Everything is set before the one flush that follows, so the instance row is written once.
     instance.next_timer_due, instance.waiting_message = _waiting(workflow)
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    # Without autoflush the query reads what is flushed: a row completed in this session but not flushed yet
-    # comes back as ready, and keeps the status it has in memory.
-    with db.session.no_autoflush:
-        indexed = {row.id: row for row in db.session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready"))}
+    indexed = {}
+    if not fresh:
+        # Without autoflush the query reads what is flushed: a row completed in this session but not flushed
+        # yet comes back as ready, and keeps the status it has in memory.
+        with db.session.no_autoflush:
+            indexed = {row.id: row for row in db.session.scalars(
+                select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready"))}
     for task_id, row in indexed.items():
         if task_id not in ready and row.status == "ready":  # interrupted (boundary timer) or the instance ended
             row.status = "cancelled"

@@ -158,16 +158,18 @@ def _catching(ticket: Ticket, name: str) -> list[ProcessVersion]:
 def _start(ticket, version, actor, parent, message, depth) -> WorkflowInstance:
     if depth > MAX_CHAINED_STARTS:
         raise Conflict(_("The process chains instances without ever waiting: check the diagram."))
-    ticket.round = db.session.scalar(
-        select(func.count(WorkflowInstance.id)).where(WorkflowInstance.ticket_id == ticket.id)) or 0
     instance = WorkflowInstance(ticket_id=ticket.id, process_version=version, parent_id=parent and parent.id)
-    pin(ticket, version)
     db.session.add(instance)
-    db.session.flush()
-    spec, subprocess_specs = engine.restore_spec(version.id, version.spec_json)
+    db.session.flush()  # for its id
+    spec, subprocess_specs = engine.restore_spec(version.id, _spec_json(version))  # cached: no SELECT of the spec
+    # The ticket's round (the instances it had before this one) and pins are set after the flush and the reads
+    # above: they go with the step's other changes to the ticket, in one UPDATE, not in one of their own.
+    ticket.round = db.session.scalar(
+        select(func.count(WorkflowInstance.id)).where(WorkflowInstance.ticket_id == ticket.id)) - 1
+    pin(ticket, version)
     workflow = engine.new_workflow(spec, subprocess_specs)
     workflow.task_tree.data["ticket"] = ticket.snapshot()
-    _advance(instance, workflow, ticket, actor, message=message, depth=depth)
+    _advance(instance, workflow, ticket, actor, message=message, depth=depth, fresh=True)
     return instance
 
 
@@ -312,8 +314,9 @@ def advance(instance, workflow, ticket, actor) -> None:
     _advance(instance, workflow, ticket, actor)
 
 
-def _advance(instance, workflow, ticket, actor, message=None, depth=0) -> None:
-    """Run engine steps until the instance waits, then persist it with its index and route its messages."""
+def _advance(instance, workflow, ticket, actor, message=None, depth=0, fresh=False) -> None:
+    """Run engine steps until the instance waits, then persist it with its index and route its messages
+    (``fresh``: the instance was inserted by this call, so it has no task rows yet)."""
     token = current_context.set(HandlerContext(
         ticket=ticket, process_id=instance.process_version.process_id, actor=actor, config=current_app.config,
         render=render_template))
@@ -330,7 +333,7 @@ def _advance(instance, workflow, ticket, actor, message=None, depth=0) -> None:
     finally:
         current_context.reset(token)
     outgoing = workflow.get_events()
-    _save(instance, workflow, ticket, actor)
+    _save(instance, workflow, ticket, actor, fresh)
     for event in outgoing:
         _route(instance, ticket, actor, event, depth)
 
@@ -348,7 +351,7 @@ def _record_failure(instance, ticket, err) -> None:
     signals.workflow_failed.send(ticket, instance=instance, error=instance.error_message)
 
 
-def _save(instance, workflow, ticket, actor) -> None:
+def _save(instance, workflow, ticket, actor, fresh=False) -> None:
     done = steps.completed_in_order(workflow)
     previous, instance.trace = instance.trace or [], [t.task_spec.bpmn_id for t in done]  # the path, for the diagram
     steps.record(instance, ticket, done, previous, actor)
@@ -358,7 +361,7 @@ def _save(instance, workflow, ticket, actor) -> None:
     else:
         instance.state = engine.dump_state(workflow)
     try:
-        sync_index(instance, workflow, ticket)
+        sync_index(instance, workflow, ticket, fresh=fresh)
     except WorkflowException as err:  # a task property or its instructions failed (or went over budget)
         _record_failure(instance, ticket, err)
     db.session.flush()
