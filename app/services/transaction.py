@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.orm import MANYTOONE
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -105,14 +105,6 @@ def _loaded(row) -> dict:
 
 
 _ABSENT = object()
-
-
-def reread(row, *options):
-    """``row`` after its commit expired it, read again in one statement with ``options`` (the relationships the
-    caller reads next, which would otherwise be a lazy load each)."""
-    model = type(row)
-    key = inspect(model).primary_key[0]
-    return db.session.scalars(select(model).where(key == inspect(row).identity[0]).options(*options)).one()
 
 
 def _end_read_snapshot() -> None:
